@@ -1,0 +1,931 @@
+//! Python 2 and 3 `repr()` literals, as cfn-hup logs them (`Processing message: %s`,
+//! `Command message: %s`, `Action environment: %s`), decoded into a [`serde_json::Value`].
+//!
+//! <pre>
+//! repr-text   = ws value ws                 ; parse_py_repr: nothing else may follow
+//! repr-prefix = ws value                    ; parse_py_repr_prefix: any text may follow
+//!
+//! value       = brace / list / tuple / set-call / string / keyword / number
+//!
+//! brace       = "{" ws "}"                                            ; empty dict
+//!             / "{" ws entry *( ws "," ws entry ) [ ws "," ] ws "}"    ; dict
+//!             / "{" ws value *( ws "," ws value ) [ ws "," ] ws "}"    ; Python 3 set
+//! entry       = value ws ":" ws value
+//! list        = "[" ws [ value *( ws "," ws value ) [ ws "," ] ] ws "]"
+//! tuple       = "(" ws [ value *( ws "," ws value ) [ ws "," ] ] ws ")"
+//!                 ; "(" value ")" without a comma is a parenthesised value, not a tuple
+//! set-call    = ( "frozenset" / "set" ) "(" ws [ value ws ] ")"
+//!                 ; the argument must be a list, tuple, set or dict literal
+//!
+//! string      = [ prefix ] ( "'" *( escape / sq-char ) "'"
+//!                          / DQUOTE *( escape / dq-char ) DQUOTE )
+//! prefix      = 1*2( "u" / "U" / "b" / "B" / "r" / "R" )      ; u, b, r, ur, br, rb, ...
+//! sq-char     = %x00-10FFFF except "'" and "\"
+//! dq-char     = %x00-10FFFF except DQUOTE and "\"
+//! escape      = "\" ( "\" / "'" / DQUOTE / "a" / "b" / "f" / "n" / "r" / "t" / "v"
+//!                   / LF                                ; line continuation: dropped
+//!                   / 1*3OCTDIGIT                        ; U+0000..U+01FF
+//!                   / "x" 2HEXDIG                        ; U+0000..U+00FF (see below)
+//!                   / "u" 4HEXDIG / "U" 8HEXDIG          ; not in b'' strings
+//!                   / any-char )                         ; unknown: kept verbatim
+//!
+//! keyword     = "True" / "False" / "None"
+//! number      = [ "+" / "-" ] ( "inf" / "nan" )             ; -> JSON string
+//!             / [ "+" / "-" ] mantissa [ exponent ]          ; float if "." or exponent
+//!             / [ "+" / "-" ] 1*DIGIT [ "L" / "l" ]          ; int (Python 2 long)
+//! mantissa    = 1*DIGIT [ "." *DIGIT ] / "." 1*DIGIT
+//! exponent    = ( "e" / "E" ) [ "+" / "-" ] 1*DIGIT
+//!
+//! ws          = *( SP / HTAB / CR / LF )
+//! </pre>
+//!
+//! Mapping to JSON:
+//!
+//! * dicts become objects in source order; a key that is a string (any prefix) is used as
+//!   is, any other key (`1`, `None`, `(1, 2)`) becomes its repr text exactly as written;
+//!   a repeated key keeps its first position and its last value;
+//! * lists, tuples and sets (`set([..])`, `frozenset({..})`, `{1, 2}`) become arrays;
+//! * ints that fit `i64` or `u64` become numbers, larger ones a string of their digits
+//!   (sign kept, `L` dropped); finite floats become numbers; `inf`, `-inf`, `nan` and floats
+//!   that overflow `f64` become strings of their text;
+//! * `True`/`False`/`None` become `true`/`false`/`null`.
+//!
+//! Escapes: in a Python 2 `str` (and in a `b''` literal) `\xNN` is a *byte*, whose encoding
+//! the repr does not say; it is decoded as the character U+00NN (Latin-1), so the byte
+//! value stays recoverable. Octal escapes are decoded the same way. A surrogate pair
+//! `\uD83D\uDE00` is combined into one character; a lone surrogate, a `\U` beyond
+//! U+10FFFF and any unknown escape (`\N{..}`, `\q`, `\x` without two hex digits) are kept
+//! verbatim, backslash included. Raw strings (`r''`) keep every backslash.
+//!
+//! Nesting deeper than [`MAX_DEPTH`] containers is reported as an error rather than
+//! recursed into.
+
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_while, take_while_m_n};
+use nom::character::complete::{char, digit0, digit1, one_of};
+use nom::combinator::{cut, map, opt};
+use nom::error::{context, ContextError, ErrorKind, ParseError};
+use nom::{IResult, Parser};
+use serde_json::{Map, Number, Value};
+
+use crate::error::{PayloadError, MAX_DEPTH};
+
+/// Parses one complete Python `repr()` literal; only whitespace may surround it.
+///
+/// ```
+/// use eblog_grammars::py_repr::parse_py_repr;
+/// use serde_json::json;
+///
+/// let value = parse_py_repr("{u'CommandName': u'CMD-Startup', u'Expiration': 1537227608000L}")
+///     .unwrap();
+/// assert_eq!(value, json!({"CommandName": "CMD-Startup", "Expiration": 1537227608000_i64}));
+/// ```
+///
+/// # Errors
+///
+/// A [`PayloadError`] whose `offset` is the byte where the literal stops making sense,
+/// including the first non-whitespace byte after a complete literal:
+///
+/// ```
+/// use eblog_grammars::py_repr::parse_py_repr;
+///
+/// let err = parse_py_repr("[1, 2] and more").unwrap_err();
+/// assert_eq!(err.offset, 7);
+/// ```
+pub fn parse_py_repr(input: &str) -> Result<Value, PayloadError> {
+    let (value, used) = parse_py_repr_prefix(input)?;
+    let rest = input.get(used..).unwrap_or_default();
+    let trailing = rest.trim_start_matches(is_ws);
+    if trailing.is_empty() {
+        Ok(value)
+    } else {
+        Err(PayloadError::new(
+            input.len() - trailing.len(),
+            format!(
+                "unexpected {} after the literal",
+                describe(trailing).unwrap_or("end of input".into())
+            ),
+        ))
+    }
+}
+
+/// Parses one Python `repr()` literal at the start of `input` (after optional whitespace)
+/// and returns it with the number of bytes consumed, leading whitespace included and
+/// trailing whitespace excluded. Whatever follows is left to the caller.
+///
+/// ```
+/// use eblog_grammars::py_repr::parse_py_repr_prefix;
+/// use serde_json::json;
+///
+/// let (value, used) = parse_py_repr_prefix("('a', 1) is the key").unwrap();
+/// assert_eq!(value, json!(["a", 1]));
+/// assert_eq!(used, 8);
+/// ```
+///
+/// # Errors
+///
+/// A [`PayloadError`] with the byte offset where no literal could be read:
+///
+/// ```
+/// use eblog_grammars::py_repr::parse_py_repr_prefix;
+///
+/// let err = parse_py_repr_prefix("{u'a': }").unwrap_err();
+/// assert_eq!(err.offset, 7);
+/// ```
+pub fn parse_py_repr_prefix(input: &str) -> Result<(Value, usize), PayloadError> {
+    match (ws, |i| value(i, 0)).parse(input) {
+        Ok((rest, (_, v))) => Ok((v, input.len().saturating_sub(rest.len()))),
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e.into_payload_error(input)),
+        Err(nom::Err::Incomplete(_)) => {
+            Err(PayloadError::new(input.len(), "unexpected end of input"))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Error type
+// ---------------------------------------------------------------------------------------
+
+/// Why a parser stopped; turned into a message only when the error leaves the module.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Reason<'a> {
+    /// Nothing more specific known: "unexpected X".
+    Unexpected,
+    /// A `context` said what was wanted here.
+    Expected(&'static str),
+    /// A string literal opened at this slice never closed.
+    Unterminated(&'a str),
+    /// A container opened here would exceed [`MAX_DEPTH`].
+    TooDeep,
+    /// A fixed explanation.
+    Invalid(&'static str),
+}
+
+/// The nom error: where (as the remaining input) and why.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Error<'a> {
+    input: &'a str,
+    reason: Reason<'a>,
+}
+
+type PResult<'a, T> = IResult<&'a str, T, Error<'a>>;
+
+impl<'a> Error<'a> {
+    fn failure(input: &'a str, reason: Reason<'a>) -> nom::Err<Self> {
+        nom::Err::Failure(Error { input, reason })
+    }
+
+    fn into_payload_error(self, original: &str) -> PayloadError {
+        let offset = original.len().saturating_sub(self.input.len());
+        let found = describe(self.input).unwrap_or("end of input".into());
+        let message = match self.reason {
+            Reason::Unexpected => format!("unexpected {found}"),
+            Reason::Expected(what) => format!("expected {what}, found {found}"),
+            Reason::Unterminated(open) => format!(
+                "unterminated string literal (opened at byte {})",
+                original.len().saturating_sub(open.len())
+            ),
+            Reason::TooDeep => format!("containers nested deeper than {MAX_DEPTH} levels"),
+            Reason::Invalid(why) => why.to_owned(),
+        };
+        PayloadError::new(offset, message)
+    }
+}
+
+impl<'a> ParseError<&'a str> for Error<'a> {
+    fn from_error_kind(input: &'a str, _kind: ErrorKind) -> Self {
+        Error {
+            input,
+            reason: Reason::Unexpected,
+        }
+    }
+
+    fn append(_input: &'a str, _kind: ErrorKind, other: Self) -> Self {
+        other
+    }
+
+    /// Keeps the alternative that got furthest; on a tie, the more specific one.
+    fn or(self, other: Self) -> Self {
+        match other.input.len().cmp(&self.input.len()) {
+            std::cmp::Ordering::Less => other,
+            std::cmp::Ordering::Greater => self,
+            std::cmp::Ordering::Equal if other.reason == Reason::Unexpected => self,
+            std::cmp::Ordering::Equal => other,
+        }
+    }
+}
+
+impl<'a> ContextError<&'a str> for Error<'a> {
+    fn add_context(_input: &'a str, ctx: &'static str, other: Self) -> Self {
+        match other.reason {
+            Reason::Unexpected => Error {
+                input: other.input,
+                reason: Reason::Expected(ctx),
+            },
+            _ => other,
+        }
+    }
+}
+
+/// `'c'` for the first character of `rest`, `None` at the end of input.
+fn describe(rest: &str) -> Option<std::borrow::Cow<'static, str>> {
+    rest.chars().next().map(|c| format!("{c:?}").into())
+}
+
+// ---------------------------------------------------------------------------------------
+// Grammar
+// ---------------------------------------------------------------------------------------
+
+fn is_ws(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// `ws`
+fn ws(input: &str) -> PResult<'_, &str> {
+    take_while(is_ws).parse(input)
+}
+
+/// Checks the depth budget at the opening token of a container and returns the depth of
+/// its children.
+fn enter(at: &str, depth: usize) -> Result<usize, nom::Err<Error<'_>>> {
+    if depth >= MAX_DEPTH {
+        Err(Error::failure(at, Reason::TooDeep))
+    } else {
+        Ok(depth + 1)
+    }
+}
+
+/// Runs `parser` and also returns the text it consumed. Measured by lengths rather than with
+/// nom's `recognize`/`consumed`, whose pointer arithmetic nom 8.0.0 gets wrong when a
+/// `*0` parser ends at the end of input (rust-bakery/nom#1876: `1.5` recognized as `1.`).
+fn spanned<'a, O>(
+    mut parser: impl Parser<&'a str, Output = O, Error = Error<'a>>,
+) -> impl FnMut(&'a str) -> PResult<'a, (&'a str, O)> {
+    move |input: &'a str| {
+        let (rest, out) = parser.parse(input)?;
+        let used = input.len().saturating_sub(rest.len());
+        // `rest` is a suffix of `input`, so `used` is a char boundary.
+        Ok((rest, (input.get(..used).unwrap_or(input), out)))
+    }
+}
+
+/// Commits to `c` (after an unambiguous prefix), reporting `what` was expected.
+fn expect<'a>(input: &'a str, c: char, what: &'static str) -> PResult<'a, char> {
+    cut(context(what, char(c))).parse(input)
+}
+
+/// `value`, at nesting `depth` (the number of containers around it).
+fn value(input: &str, depth: usize) -> PResult<'_, Value> {
+    context(
+        "a Python literal",
+        alt((
+            |i| brace(i, depth),
+            |i| list(i, depth),
+            |i| tuple(i, depth),
+            |i| set_call(i, depth),
+            string,
+            keyword,
+            number,
+        )),
+    )
+    .parse(input)
+}
+
+/// The text used as an object key for a dict key: the string itself, or the key's repr.
+fn key_string(text: &str, key: Value) -> String {
+    match key {
+        Value::String(s) => s,
+        _ => text.to_owned(),
+    }
+}
+
+/// `brace`: a dict, an empty dict, or a Python 3 set literal.
+fn brace(input: &str, depth: usize) -> PResult<'_, Value> {
+    let (rest, _) = char('{').parse(input)?;
+    let inner = enter(input, depth)?;
+    let (rest, _) = ws(rest)?;
+    if let Some(rest) = rest.strip_prefix('}') {
+        return Ok((rest, Value::Object(Map::new())));
+    }
+    let (rest, (first_text, first)) = cut(spanned(|i| value(i, inner))).parse(rest)?;
+    let (rest, _) = ws(rest)?;
+    if let Some(rest) = rest.strip_prefix(':') {
+        return dict_entries(rest, inner, key_string(first_text, first));
+    }
+    // A set: `{1, 2}`.
+    if let Some(rest) = rest.strip_prefix(',') {
+        let (rest, (more, _)) = items(rest, '}', "',' or '}'", inner)?;
+        let mut all = Vec::with_capacity(more.len() + 1);
+        all.push(first);
+        all.extend(more);
+        return Ok((rest, Value::Array(all)));
+    }
+    let (rest, _) = expect(rest, '}', "':', ',' or '}'")?;
+    Ok((rest, Value::Array(vec![first])))
+}
+
+/// The rest of a dict after its first key and `:`.
+fn dict_entries(mut rest: &str, depth: usize, first_key: String) -> PResult<'_, Value> {
+    let mut map = Map::new();
+    let mut key = first_key;
+    loop {
+        let (r, _) = ws(rest)?;
+        let (r, v) = cut(|i| value(i, depth)).parse(r)?;
+        map.insert(key, v);
+        let (r, _) = ws(r)?;
+        let Some(r) = r.strip_prefix(',') else {
+            let (r, _) = expect(r, '}', "',' or '}'")?;
+            return Ok((r, Value::Object(map)));
+        };
+        let (r, _) = ws(r)?;
+        if let Some(r) = r.strip_prefix('}') {
+            return Ok((r, Value::Object(map)));
+        }
+        let (r, (text, k)) = cut(spanned(|i| value(i, depth))).parse(r)?;
+        let (r, _) = ws(r)?;
+        let (r, _) = expect(r, ':', "':'")?;
+        key = key_string(text, k);
+        rest = r;
+    }
+}
+
+/// Comma-separated values up to and including `close`, starting right after the opening
+/// bracket (or after a comma). Returns the values and whether a comma followed the last.
+fn items<'a>(
+    input: &'a str,
+    close: char,
+    what: &'static str,
+    depth: usize,
+) -> PResult<'a, (Vec<Value>, bool)> {
+    let mut out = Vec::new();
+    let mut trailing_comma = false;
+    let (mut rest, _) = ws(input)?;
+    loop {
+        if let Some(r) = rest.strip_prefix(close) {
+            return Ok((r, (out, trailing_comma)));
+        }
+        let (r, v) = cut(|i| value(i, depth)).parse(rest)?;
+        out.push(v);
+        let (r, _) = ws(r)?;
+        let Some(r) = r.strip_prefix(',') else {
+            let (r, _) = expect(r, close, what)?;
+            return Ok((r, (out, false)));
+        };
+        trailing_comma = true;
+        rest = ws(r)?.0;
+    }
+}
+
+/// `list`
+fn list(input: &str, depth: usize) -> PResult<'_, Value> {
+    let (rest, _) = char('[').parse(input)?;
+    let inner = enter(input, depth)?;
+    let (rest, (values, _)) = items(rest, ']', "',' or ']'", inner)?;
+    Ok((rest, Value::Array(values)))
+}
+
+/// `tuple` (or a parenthesised value).
+fn tuple(input: &str, depth: usize) -> PResult<'_, Value> {
+    let (rest, _) = char('(').parse(input)?;
+    let inner = enter(input, depth)?;
+    let (rest, (mut values, trailing_comma)) = items(rest, ')', "',' or ')'", inner)?;
+    if values.len() == 1 && !trailing_comma {
+        if let Some(only) = values.pop() {
+            return Ok((rest, only));
+        }
+    }
+    Ok((rest, Value::Array(values)))
+}
+
+/// `set-call`: `set([1, 2])`, `set()`, `frozenset({1})`.
+fn set_call(input: &str, depth: usize) -> PResult<'_, Value> {
+    let opening: PResult<'_, _> = (alt((tag("frozenset"), tag("set"))), char('(')).parse(input);
+    let Ok((rest, _)) = opening else {
+        return Err(nom::Err::Error(Error::from_error_kind(
+            input,
+            ErrorKind::Tag,
+        )));
+    };
+    let inner = enter(input, depth)?;
+    let (rest, _) = ws(rest)?;
+    if let Some(rest) = rest.strip_prefix(')') {
+        return Ok((rest, Value::Array(Vec::new())));
+    }
+    let arg_at = rest;
+    let (rest, arg) = cut(|i| value(i, inner)).parse(rest)?;
+    let members = match arg {
+        Value::Array(values) => values,
+        Value::Object(map) => map.into_iter().map(|(k, _)| Value::String(k)).collect(),
+        _ => {
+            return Err(Error::failure(
+                arg_at,
+                Reason::Invalid("expected a list, tuple, set or dict inside set(...)"),
+            ))
+        }
+    };
+    let (rest, _) = ws(rest)?;
+    let (rest, _) = expect(rest, ')', "')'")?;
+    Ok((rest, Value::Array(members)))
+}
+
+/// `keyword`
+fn keyword(input: &str) -> PResult<'_, Value> {
+    alt((
+        map(tag("True"), |_| Value::Bool(true)),
+        map(tag("False"), |_| Value::Bool(false)),
+        map(tag("None"), |_| Value::Null),
+    ))
+    .parse(input)
+}
+
+/// `number`
+fn number(input: &str) -> PResult<'_, Value> {
+    let special = spanned((opt(one_of("+-")), alt((tag("inf"), tag("nan")))));
+    let special = map(special, |(text, _): (&str, _)| {
+        Value::String(text.trim_start_matches('+').to_owned())
+    });
+    alt((special, decimal)).parse(input)
+}
+
+/// The decimal branch of `number`.
+fn decimal(input: &str) -> PResult<'_, Value> {
+    let (rest, (text, _)) = spanned((
+        opt(one_of("+-")),
+        alt((
+            map((digit1, opt((char('.'), digit0))), |_| ()),
+            map((char('.'), digit1), |_| ()),
+        )),
+        opt((one_of("eE"), opt(one_of("+-")), digit1)),
+    ))
+    .parse(input)?;
+    let text = text.strip_prefix('+').unwrap_or(text);
+    if text.contains(['.', 'e', 'E']) {
+        return Ok((rest, float_value(text)));
+    }
+    let (rest, _) = opt(one_of("lL")).parse(rest)?;
+    Ok((rest, int_value(text)))
+}
+
+/// An integer as a JSON number when it fits `i64`/`u64`, else as a string of its digits.
+fn int_value(text: &str) -> Value {
+    if let Ok(n) = text.parse::<i64>() {
+        Value::from(n)
+    } else if let Ok(n) = text.parse::<u64>() {
+        Value::from(n)
+    } else {
+        Value::String(text.to_owned())
+    }
+}
+
+/// A float as a JSON number when finite, else as a string of its text.
+fn float_value(text: &str) -> Value {
+    text.parse::<f64>()
+        .ok()
+        .and_then(Number::from_f64)
+        .map_or_else(|| Value::String(text.to_owned()), Value::Number)
+}
+
+/// `string`: optional prefix, then a quoted body.
+fn string(input: &str) -> PResult<'_, Value> {
+    let opening: PResult<'_, _> = (
+        take_while_m_n(0, 2, |c: char| {
+            matches!(c, 'u' | 'U' | 'b' | 'B' | 'r' | 'R')
+        }),
+        one_of("'\""),
+    )
+        .parse(input);
+    // Not a string: report it at the token's start, not after a would-be prefix.
+    let Ok((body, (prefix, quote))) = opening else {
+        return Err(nom::Err::Error(Error::from_error_kind(
+            input,
+            ErrorKind::Char,
+        )));
+    };
+    let raw = prefix.contains(['r', 'R']);
+    let bytes = prefix.contains(['b', 'B']);
+    let (rest, text) = string_body(input, body, quote, raw, bytes)?;
+    Ok((rest, Value::String(text)))
+}
+
+/// The body of a string after its opening quote, through the closing quote. `open` is the
+/// literal's start, for the error message.
+fn string_body<'a>(
+    open: &'a str,
+    body: &'a str,
+    quote: char,
+    raw: bool,
+    bytes: bool,
+) -> PResult<'a, String> {
+    let mut out = String::new();
+    let mut rest = body;
+    loop {
+        // Copy the run of ordinary characters in one go.
+        let run = rest.find([quote, '\\']).unwrap_or(rest.len());
+        let (plain, tail) = rest.split_at_checked(run).unwrap_or((rest, ""));
+        out.push_str(plain);
+        let mut chars = tail.chars();
+        match chars.next() {
+            None => return Err(Error::failure(tail, Reason::Unterminated(open))),
+            Some('\\') => {
+                let after = chars.as_str();
+                let used = if raw {
+                    raw_escape(after, &mut out)
+                } else {
+                    escape(after, bytes, &mut out)
+                };
+                if used == 0 {
+                    return Err(Error::failure(after, Reason::Unterminated(open)));
+                }
+                // `used` counts whole characters of `after`, so this is a char boundary.
+                rest = after.get(used..).unwrap_or_default();
+            }
+            // The closing quote.
+            Some(_) => return Ok((chars.as_str(), out)),
+        }
+    }
+}
+
+/// In a raw string a backslash and the character after it are both kept. Returns the bytes
+/// of `after` consumed (0 at the end of input).
+fn raw_escape(after: &str, out: &mut String) -> usize {
+    match after.chars().next() {
+        None => 0,
+        Some(c) => {
+            out.push('\\');
+            out.push(c);
+            c.len_utf8()
+        }
+    }
+}
+
+/// `n` ASCII hex digits at the start of `s`, as a number.
+fn hex_at(s: &str, n: usize) -> Option<u32> {
+    let digits = s.get(..n)?;
+    if digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        u32::from_str_radix(digits, 16).ok()
+    } else {
+        None
+    }
+}
+
+/// Decodes the escape after a backslash into `out`; returns the bytes of `after` consumed
+/// (0 only at the end of input).
+fn escape(after: &str, bytes: bool, out: &mut String) -> usize {
+    let Some(c) = after.chars().next() else {
+        return 0;
+    };
+    let simple = match c {
+        '\\' | '\'' | '"' => Some(c),
+        'a' => Some('\u{07}'),
+        'b' => Some('\u{08}'),
+        'f' => Some('\u{0c}'),
+        'n' => Some('\n'),
+        'r' => Some('\r'),
+        't' => Some('\t'),
+        'v' => Some('\u{0b}'),
+        _ => None,
+    };
+    if let Some(decoded) = simple {
+        out.push(decoded);
+        return 1;
+    }
+    match c {
+        // Line continuation.
+        '\n' => 1,
+        '0'..='7' => {
+            let n = after
+                .bytes()
+                .take(3)
+                .take_while(|b| (b'0'..=b'7').contains(b))
+                .count();
+            // At most 0o777 = 511: always a valid scalar value.
+            let decoded = after
+                .get(..n)
+                .and_then(|d| u32::from_str_radix(d, 8).ok())
+                .and_then(char::from_u32);
+            match decoded {
+                Some(ch) => {
+                    out.push(ch);
+                    n
+                }
+                None => verbatim(c, out),
+            }
+        }
+        'x' => match hex_at(after.get(1..).unwrap_or_default(), 2).and_then(char::from_u32) {
+            Some(ch) => {
+                out.push(ch);
+                3
+            }
+            None => verbatim(c, out),
+        },
+        'u' if !bytes => unicode4(after, out),
+        'U' if !bytes => {
+            let digits = after.get(1..9).unwrap_or_default();
+            match hex_at(digits, 8) {
+                Some(code) => {
+                    match char::from_u32(code) {
+                        Some(ch) => out.push(ch),
+                        None => {
+                            out.push_str("\\U");
+                            out.push_str(digits);
+                        }
+                    }
+                    9
+                }
+                None => verbatim(c, out),
+            }
+        }
+        _ => verbatim(c, out),
+    }
+}
+
+/// Keeps an unknown escape as written: the backslash and the character after it.
+fn verbatim(c: char, out: &mut String) -> usize {
+    out.push('\\');
+    out.push(c);
+    c.len_utf8()
+}
+
+/// `\uNNNN`, combining a surrogate pair written as two escapes.
+fn unicode4(after: &str, out: &mut String) -> usize {
+    let Some(high) = hex_at(after.get(1..).unwrap_or_default(), 4) else {
+        return verbatim('u', out);
+    };
+    if let Some(ch) = char::from_u32(high) {
+        out.push(ch);
+        return 5;
+    }
+    // A surrogate: look for its low half right after it.
+    let low = after
+        .get(5..)
+        .and_then(|s| s.strip_prefix("\\u"))
+        .and_then(|s| hex_at(s, 4));
+    if let Some(low) = low {
+        if (0xD800..0xDC00).contains(&high) && (0xDC00..0xE000).contains(&low) {
+            let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+            if let Some(ch) = char::from_u32(code) {
+                out.push(ch);
+                return 11;
+            }
+        }
+    }
+    // A lone surrogate: keep the escape text.
+    out.push('\\');
+    out.push_str(after.get(..5).unwrap_or("u"));
+    5
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// An input and a function building the value it must decode to.
+    type Case = (&'static str, fn() -> Value);
+
+    /// Whole literals and what they decode to.
+    const CASES: &[Case] = &[
+        ("None", || json!(null)),
+        ("True", || json!(true)),
+        ("False", || json!(false)),
+        ("0", || json!(0)),
+        ("-17", || json!(-17)),
+        ("1537227608000L", || json!(1_537_227_608_000_i64)),
+        ("42l", || json!(42)),
+        ("18446744073709551615", || json!(u64::MAX)),
+        ("-9223372036854775808", || json!(i64::MIN)),
+        ("123456789012345678901234567890L", || {
+            json!("123456789012345678901234567890")
+        }),
+        ("-99999999999999999999", || json!("-99999999999999999999")),
+        ("1.5", || json!(1.5)),
+        ("1e-05", || json!(1e-05)),
+        ("-2.5E+10", || json!(-2.5e10)),
+        ("3.", || json!(3.0)),
+        (".25", || json!(0.25)),
+        ("41.7788930195", || json!(41.778_893_019_5)),
+        ("inf", || json!("inf")),
+        ("-inf", || json!("-inf")),
+        ("nan", || json!("nan")),
+        ("1e999", || json!("1e999")),
+        ("'abc'", || json!("abc")),
+        ("\"it's\"", || json!("it's")),
+        ("u'abc'", || json!("abc")),
+        ("U'abc'", || json!("abc")),
+        ("b'abc'", || json!("abc")),
+        ("r'a\\d+'", || json!("a\\d+")),
+        ("ur'\\u00e9\\''", || json!("\\u00e9\\'")),
+        ("Br'\\x41'", || json!("\\x41")),
+        ("''", || json!("")),
+        ("u\"\"", || json!("")),
+        ("[]", || json!([])),
+        ("[1, 2, 3]", || json!([1, 2, 3])),
+        ("[1, 2,]", || json!([1, 2])),
+        ("()", || json!([])),
+        ("(1,)", || json!([1])),
+        ("(1, 'a')", || json!([1, "a"])),
+        ("(1)", || json!(1)),
+        ("{}", || json!({})),
+        ("set([1, 2])", || json!([1, 2])),
+        ("set()", || json!([])),
+        ("frozenset({'a'})", || json!(["a"])),
+        ("frozenset()", || json!([])),
+        ("{1, 2}", || json!([1, 2])),
+        ("{'only'}", || json!(["only"])),
+        (
+            "{1: 'a', None: 2, (1, 'x'): 3, 'k': 4}",
+            || json!({"1": "a", "None": 2, "(1, 'x')": 3, "k": 4}),
+        ),
+        ("{'a': 1, 'a': 2}", || json!({"a": 2})),
+        ("{'a': [{'b': (None,)}]}", || json!({"a": [{"b": [null]}]})),
+        ("  {'a' :1 ,'b':2 , }  ", || json!({"a": 1, "b": 2})),
+        ("[\n 1,\n\t2\r\n]", || json!([1, 2])),
+    ];
+
+    #[test]
+    fn literals() {
+        for (input, expected) in CASES {
+            assert_eq!(parse_py_repr(input), Ok(expected()), "input: {input}");
+        }
+    }
+
+    /// String bodies with escapes: literal text (as written in a log) and decoded text.
+    const ESCAPES: &[(&str, &str)] = &[
+        (r"'a\\b'", "a\\b"),
+        (r"'it\'s'", "it's"),
+        (r#"'say \"hi\"'"#, "say \"hi\""),
+        (r"'\n\t\r'", "\n\t\r"),
+        (r"'\a\b\f\v'", "\u{07}\u{08}\u{0c}\u{0b}"),
+        (r"'\0'", "\0"),
+        (r"'\012x'", "\nx"),
+        (r"'\7777'", "\u{1ff}7"),
+        (r"'caf\xe9'", "caf\u{e9}"),
+        (r"u'caf\xe9'", "caf\u{e9}"),
+        (r"b'\x00\xff'", "\u{0}\u{ff}"),
+        (r"u'\u00e9\u4e2d'", "\u{e9}\u{4e2d}"),
+        (r"u'\U0001f600'", "\u{1f600}"),
+        (r"u'\ud83d\ude00'", "\u{1f600}"),
+        (r"u'\udc80'", "\\udc80"),
+        (r"u'\ud83d'", "\\ud83d"),
+        (r"u'\U00110000'", "\\U00110000"),
+        (r"b'\u00e9'", "\\u00e9"),
+        (r"'\q\N{DASH}'", "\\q\\N{DASH}"),
+        (r"'\x4'", "\\x4"),
+        (r"'\u12'", "\\u12"),
+        ("'line\\\ncontinued'", "linecontinued"),
+        ("'caf\u{e9} \u{4e2d}'", "caf\u{e9} \u{4e2d}"),
+    ];
+
+    #[test]
+    fn escapes() {
+        for (input, expected) in ESCAPES {
+            assert_eq!(parse_py_repr(input), Ok(json!(expected)), "input: {input}");
+        }
+    }
+
+    #[test]
+    fn cfn_hup_command_message() {
+        // `Command message: %s` as aws-cfn-bootstrap 1.4 (Python 2) logs it.
+        let input = concat!(
+            "{u'InvocationId': u'3627cff8-bad1-11e8-94d3-41166bc204f0', ",
+            "u'DispatcherId': u'arn:aws:cloudformation:us-west-2:123456789012:stack/",
+            "awseb-e-abcdefghij-stack/0a1b2c3d-bad1-11e8-9f00-0a1b2c3d4e5f|",
+            "AWSEBAutoScalingGroup|3627cff8-bad1-11e8-94d3-41166bc204f0', ",
+            "u'CommandName': u'ElasticBeanstalkCommand-AWSEBAutoScalingGroup', ",
+            "u'Expiration': 1537227608000L, ",
+            "u'ResultQueue': u'https://sqs.us-west-2.amazonaws.com/123456789012/",
+            "awseb-e-abcdefghij-stack-AWSEBCommandResultQueue-1A2B3C4D5E6F', ",
+            r#"u'Data': u'{"execution_data":"{\\"leader_election\\":\\"true\\"}","#,
+            r#""instance_ids":["i-0abc1234def567890"],"command_name":"CMD-Startup"}', "#,
+            "u'EventHandle': u'e7a1b2c3-0d4e-4f50-8a6b-7c8d9e0f1a2b'}"
+        );
+        let expected = json!({
+            "InvocationId": "3627cff8-bad1-11e8-94d3-41166bc204f0",
+            "DispatcherId": "arn:aws:cloudformation:us-west-2:123456789012:stack/awseb-e-abcdefghij-stack/0a1b2c3d-bad1-11e8-9f00-0a1b2c3d4e5f|AWSEBAutoScalingGroup|3627cff8-bad1-11e8-94d3-41166bc204f0",
+            "CommandName": "ElasticBeanstalkCommand-AWSEBAutoScalingGroup",
+            "Expiration": 1_537_227_608_000_i64,
+            "ResultQueue": "https://sqs.us-west-2.amazonaws.com/123456789012/awseb-e-abcdefghij-stack-AWSEBCommandResultQueue-1A2B3C4D5E6F",
+            "Data": r#"{"execution_data":"{\"leader_election\":\"true\"}","instance_ids":["i-0abc1234def567890"],"command_name":"CMD-Startup"}"#,
+            "EventHandle": "e7a1b2c3-0d4e-4f50-8a6b-7c8d9e0f1a2b",
+        });
+        let parsed = parse_py_repr(input).unwrap();
+        assert_eq!(parsed, expected);
+        // Keys keep their logged order.
+        let keys: Vec<_> = parsed.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys.first().map(String::as_str), Some("InvocationId"));
+        assert_eq!(keys.last().map(String::as_str), Some("EventHandle"));
+    }
+
+    #[test]
+    fn cfn_hup_action_environment() {
+        // `Action environment: %s`: os.environ's 'str' values mixed with u'unicode' ones.
+        let input = concat!(
+            "{'LANG': 'en_US.UTF-8', 'SHLVL': '1', 'PATH': '/sbin:/usr/sbin:/bin:/usr/bin', ",
+            "'CMD_DATA': u'{\"command_name\":\"CMD-TailLogs\",\"data\":\"66b7baa3\"}', ",
+            "'INVOCATION_ID': u'66b7baa3-bad4-11e8-86eb-e5b79a448e72', ",
+            "'LISTENER_ID': u'i-0abc1234def567890', 'STACK_NAME': 'arn:aws:cloudformation:us-west-2:123456789012:stack/awseb-e-abcdefghij-stack/0a1b2c3d', ",
+            "'RESULT_ACCESS_KEY': u'AKIAIOSFODNN7EXAMPLE', 'HOSTNAME': 'ip-172-31-0-10', ",
+            "'MOTD': 'caf\\xc3\\xa9 it\\'s', 'EVENT_HANDLE': u\"it's\"}"
+        );
+        let expected = json!({
+            "LANG": "en_US.UTF-8",
+            "SHLVL": "1",
+            "PATH": "/sbin:/usr/sbin:/bin:/usr/bin",
+            "CMD_DATA": "{\"command_name\":\"CMD-TailLogs\",\"data\":\"66b7baa3\"}",
+            "INVOCATION_ID": "66b7baa3-bad4-11e8-86eb-e5b79a448e72",
+            "LISTENER_ID": "i-0abc1234def567890",
+            "STACK_NAME": "arn:aws:cloudformation:us-west-2:123456789012:stack/awseb-e-abcdefghij-stack/0a1b2c3d",
+            "RESULT_ACCESS_KEY": "AKIAIOSFODNN7EXAMPLE",
+            "HOSTNAME": "ip-172-31-0-10",
+            "MOTD": "caf\u{c3}\u{a9} it's",
+            "EVENT_HANDLE": "it's",
+        });
+        assert_eq!(parse_py_repr(input), Ok(expected));
+    }
+
+    #[test]
+    fn prefix_reports_consumed_bytes() {
+        let cases: &[(&str, Value, usize)] = &[
+            ("{'a': 1} trailing", json!({"a": 1}), 8),
+            ("  [1]  rest", json!([1]), 5),
+            ("u'x'", json!("x"), 4),
+            ("None, 2", json!(null), 4),
+            ("12abc", json!(12), 2),
+        ];
+        for (input, value, used) in cases {
+            assert_eq!(
+                parse_py_repr_prefix(input),
+                Ok((value.clone(), *used)),
+                "input: {input}"
+            );
+        }
+    }
+
+    /// Malformed input, the offset reported, and a word the message must contain.
+    const ERRORS: &[(&str, usize, &str)] = &[
+        ("", 0, "expected a Python literal"),
+        ("   ", 3, "end of input"),
+        ("[1, 2", 5, "',' or ']'"),
+        ("[1 2]", 3, "',' or ']'"),
+        ("[1, , 2]", 4, "expected a Python literal"),
+        ("{'a' 1}", 5, "':', ',' or '}'"),
+        ("{'a': 1, 'b'}", 12, "expected ':'"),
+        ("{'a': }", 6, "expected a Python literal"),
+        ("(1, 2", 5, "',' or ')'"),
+        ("'abc", 4, "unterminated string literal (opened at byte 0)"),
+        ("[u'abc\\", 7, "opened at byte 1"),
+        ("[1] x", 4, "after the literal"),
+        ("Nonesuch", 4, "after the literal"),
+        ("set(1)", 4, "inside set(...)"),
+        ("set([1]", 7, "')'"),
+        ("{'k': <object at 0x7f>}", 6, "expected a Python literal"),
+        ("@", 0, "'@'"),
+        ("[ux]", 1, "expected a Python literal, found 'u'"),
+        ("[settings]", 1, "expected a Python literal, found 's'"),
+    ];
+
+    #[test]
+    fn errors_carry_offsets() {
+        for (input, offset, needle) in ERRORS {
+            let err = parse_py_repr(input).unwrap_err();
+            assert_eq!(err.offset, *offset, "input: {input:?}: {err}");
+            assert!(err.message.contains(needle), "input: {input:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn depth_limit() {
+        let deep = "[".repeat(10_000);
+        let err = parse_py_repr(&deep).unwrap_err();
+        assert_eq!(err.offset, MAX_DEPTH);
+        assert!(err.message.contains("nested deeper"), "{err}");
+
+        let mixed = "{'a': (".repeat(5_000);
+        assert!(parse_py_repr(&mixed).is_err());
+        let sets = "set([".repeat(5_000);
+        assert!(parse_py_repr(&sets).is_err());
+
+        // Exactly MAX_DEPTH containers is fine.
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse_py_repr(&ok).is_ok());
+        let too_deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert_eq!(parse_py_repr(&too_deep).unwrap_err().offset, MAX_DEPTH);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(input in "\\PC*") {
+            let _ = parse_py_repr(&input);
+            let _ = parse_py_repr_prefix(&input);
+        }
+
+        #[test]
+        fn never_panics_on_repr_like_text(input in "[\\[\\](){}'\"uUbBrR\\\\xXnN0-9a-f,: .eEL+-]{0,64}") {
+            let _ = parse_py_repr(&input);
+            if let Ok((_, used)) = parse_py_repr_prefix(&input) {
+                proptest::prop_assert!(used <= input.len());
+                proptest::prop_assert!(input.is_char_boundary(used));
+            }
+        }
+    }
+}

@@ -1,0 +1,870 @@
+//! Ruby `Hash#inspect`, `Array#inspect` and `Array#to_s` literals, as the legacy EB command
+//! processor logs them (`Received command X: {"command_name"=>"CMD-Startup", ...}`,
+//! `Found enabled addons: ["logpublish", "logstreaming"].`), decoded into a
+//! [`serde_json::Value`].
+//!
+//! <pre>
+//! inspect-text  = ws value ws                ; nothing else may follow
+//!
+//! value         = hash / array / string / quoted-symbol / token
+//!
+//! hash          = "{" ws "}"
+//!               / "{" ws pair *( ws "," ws pair ) [ ws "," ] ws "}"
+//! pair          = name ":" 1*ws value           ; Ruby >= 3.4 symbol key: `sym: 1`
+//!               / string ":" ws value           ; Ruby >= 3.4 quoted symbol key: `"a b": 1`
+//!               / value ws "=>" ws value        ; `"k"=>v`, `"k" => v`, `:sym=>v`, `1=>v`
+//! name          = 1*( ALPHA / DIGIT / "_" / non-ASCII ) [ "?" / "!" ]
+//! array         = "[" ws [ value *( ws "," ws value ) [ ws "," ] ] ws "]"
+//!
+//! string        = DQUOTE *( escape / char ) DQUOTE       ; char: anything but DQUOTE, "\"
+//! escape        = "\" ( DQUOTE / "\" / "#" / "'" / "n" / "t" / "r" / "e" / "s"
+//!                     / "a" / "b" / "f" / "v" / LF        ; LF: line continuation, dropped
+//!                     / 1*3OCTDIGIT                        ; U+0000..U+01FF
+//!                     / "x" 1*2HEXDIG                      ; U+0000..U+00FF (see below)
+//!                     / "u" 4HEXDIG
+//!                     / "u{" *SP 1*6HEXDIG *( 1*SP 1*6HEXDIG ) *SP "}"
+//!                     / any-char )                         ; unknown: kept verbatim
+//! quoted-symbol = ":" string
+//!
+//! token         = 1*( object / token-char )   ; trailing ws is not part of the token
+//! token-char    = any char except "," / "}" / "]", and not the start of "=>"
+//! object        = "#<" *( object / string / "=>" / "->" / %x00-10FFFF except ">" ) ">"
+//!                   ; an unclosed "#<" is just two token characters
+//!
+//! ws            = *( SP / HTAB / CR / LF )
+//! </pre>
+//!
+//! A token is classified by its whole text: `nil`, `true`, `false`; an integer
+//! (`-?[0-9]+`, a number when it fits `i64`/`u64`, else a string of its digits); a float
+//! (`-?[0-9]+\.[0-9]+([eE][+-]?[0-9]+)?`, a number when finite); a symbol (`:name`, becoming
+//! the string `name`); anything else (`Infinity`, `NaN`, `#<Object:0x0000563c>`) stays a
+//! string of its text.
+//!
+//! Hash keys: a string or symbol key is used as is; any other key (`1`, `nil`, `[1, 2]`)
+//! becomes its text exactly as written. A repeated key keeps its first position and its
+//! last value.
+//!
+//! Escapes: `\xNN` marks a byte that is not valid UTF-8 (or a byte of a binary string); its
+//! encoding is unknown, so it is decoded as the character U+00NN (Latin-1) and the byte
+//! value stays recoverable. `\e` is ESC and `\s` a space. A lone surrogate `\uD800` and any
+//! unknown escape are kept verbatim, backslash included.
+//!
+//! Nesting deeper than [`MAX_DEPTH`] containers is reported as an error rather than
+//! recursed into.
+
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_while, take_while1};
+use nom::character::complete::{char, digit1, one_of};
+use nom::combinator::{cut, map, opt};
+use nom::error::{context, ContextError, ErrorKind, ParseError};
+use nom::sequence::preceded;
+use nom::{IResult, Parser};
+use serde_json::{Map, Number, Value};
+
+use crate::error::{PayloadError, MAX_DEPTH};
+use crate::result_json::parse_json_value;
+
+/// Parses one Ruby `inspect` literal; only whitespace may surround it.
+///
+/// ```
+/// use eblog_grammars::ruby_hash::parse_ruby_inspect;
+/// use serde_json::json;
+///
+/// let value = parse_ruby_inspect(
+///     r#"{"command_name"=>"CMD-TailLogs", "instance_ids"=>["i-0abc1234def567890"], "z"=>nil}"#,
+/// )
+/// .unwrap();
+/// assert_eq!(
+///     value,
+///     json!({"command_name": "CMD-TailLogs", "instance_ids": ["i-0abc1234def567890"], "z": null})
+/// );
+/// ```
+///
+/// # Errors
+///
+/// A [`PayloadError`] whose `offset` is the byte where the literal stops making sense:
+///
+/// ```
+/// use eblog_grammars::ruby_hash::parse_ruby_inspect;
+///
+/// let err = parse_ruby_inspect(r#"{"a" 1}"#).unwrap_err();
+/// assert_eq!(err.offset, 5);
+/// ```
+pub fn parse_ruby_inspect(input: &str) -> Result<Value, PayloadError> {
+    let parsed = (ws, |i| value(i, 0), ws).parse(input);
+    match parsed {
+        Ok(("", (_, v, _))) => Ok(v),
+        Ok((rest, _)) => Err(PayloadError::new(
+            input.len().saturating_sub(rest.len()),
+            format!(
+                "unexpected {} after the literal",
+                describe(rest).unwrap_or("end of input".into())
+            ),
+        )),
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e.into_payload_error(input)),
+        Err(nom::Err::Incomplete(_)) => {
+            Err(PayloadError::new(input.len(), "unexpected end of input"))
+        }
+    }
+}
+
+/// Parses the payload of `Received command X: <payload>`, which is the raw command JSON in
+/// some agent versions and a Ruby `Hash#inspect` in others: JSON first, then Ruby.
+///
+/// ```
+/// use eblog_grammars::ruby_hash::parse_json_or_ruby;
+/// use serde_json::json;
+///
+/// let from_json = parse_json_or_ruby(r#"{"command_name":"CMD-Startup","stage_num":0}"#).unwrap();
+/// let from_ruby = parse_json_or_ruby(r#"{"command_name"=>"CMD-Startup", "stage_num"=>0}"#).unwrap();
+/// assert_eq!(from_json, json!({"command_name": "CMD-Startup", "stage_num": 0}));
+/// assert_eq!(from_json, from_ruby);
+/// ```
+///
+/// # Errors
+///
+/// When neither grammar accepts the text, the error of the one that got further (the Ruby
+/// one on a tie):
+///
+/// ```
+/// use eblog_grammars::ruby_hash::parse_json_or_ruby;
+///
+/// assert_eq!(parse_json_or_ruby(r#"{"a"=>[1, 2}"#).unwrap_err().offset, 11);
+/// ```
+pub fn parse_json_or_ruby(input: &str) -> Result<Value, PayloadError> {
+    let json_error = match parse_json_value(input) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    parse_ruby_inspect(input).map_err(|ruby_error| {
+        if json_error.offset > ruby_error.offset {
+            json_error
+        } else {
+            ruby_error
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Error type
+// ---------------------------------------------------------------------------------------
+
+/// Why a parser stopped; turned into a message only when the error leaves the module.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Reason<'a> {
+    /// Nothing more specific known: "unexpected X".
+    Unexpected,
+    /// A `context` said what was wanted here.
+    Expected(&'static str),
+    /// A string literal opened at this slice never closed.
+    Unterminated(&'a str),
+    /// A container opened here would exceed [`MAX_DEPTH`].
+    TooDeep,
+}
+
+/// The nom error: where (as the remaining input) and why.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Error<'a> {
+    input: &'a str,
+    reason: Reason<'a>,
+}
+
+type PResult<'a, T> = IResult<&'a str, T, Error<'a>>;
+
+impl<'a> Error<'a> {
+    fn failure(input: &'a str, reason: Reason<'a>) -> nom::Err<Self> {
+        nom::Err::Failure(Error { input, reason })
+    }
+
+    fn into_payload_error(self, original: &str) -> PayloadError {
+        let offset = original.len().saturating_sub(self.input.len());
+        let found = describe(self.input).unwrap_or("end of input".into());
+        let message = match self.reason {
+            Reason::Unexpected => format!("unexpected {found}"),
+            Reason::Expected(what) => format!("expected {what}, found {found}"),
+            Reason::Unterminated(open) => format!(
+                "unterminated string literal (opened at byte {})",
+                original.len().saturating_sub(open.len())
+            ),
+            Reason::TooDeep => format!("containers nested deeper than {MAX_DEPTH} levels"),
+        };
+        PayloadError::new(offset, message)
+    }
+}
+
+impl<'a> ParseError<&'a str> for Error<'a> {
+    fn from_error_kind(input: &'a str, _kind: ErrorKind) -> Self {
+        Error {
+            input,
+            reason: Reason::Unexpected,
+        }
+    }
+
+    fn append(_input: &'a str, _kind: ErrorKind, other: Self) -> Self {
+        other
+    }
+
+    /// Keeps the alternative that got furthest; on a tie, the more specific one.
+    fn or(self, other: Self) -> Self {
+        match other.input.len().cmp(&self.input.len()) {
+            std::cmp::Ordering::Less => other,
+            std::cmp::Ordering::Greater => self,
+            std::cmp::Ordering::Equal if other.reason == Reason::Unexpected => self,
+            std::cmp::Ordering::Equal => other,
+        }
+    }
+}
+
+impl<'a> ContextError<&'a str> for Error<'a> {
+    fn add_context(_input: &'a str, ctx: &'static str, other: Self) -> Self {
+        match other.reason {
+            Reason::Unexpected => Error {
+                input: other.input,
+                reason: Reason::Expected(ctx),
+            },
+            _ => other,
+        }
+    }
+}
+
+/// `'c'` for the first character of `rest`, `None` at the end of input.
+fn describe(rest: &str) -> Option<std::borrow::Cow<'static, str>> {
+    rest.chars().next().map(|c| format!("{c:?}").into())
+}
+
+// ---------------------------------------------------------------------------------------
+// Grammar
+// ---------------------------------------------------------------------------------------
+
+fn is_ws(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// `ws`
+fn ws(input: &str) -> PResult<'_, &str> {
+    take_while(is_ws).parse(input)
+}
+
+/// Checks the depth budget at the opening token of a container and returns the depth of
+/// its children.
+fn enter(at: &str, depth: usize) -> Result<usize, nom::Err<Error<'_>>> {
+    if depth >= MAX_DEPTH {
+        Err(Error::failure(at, Reason::TooDeep))
+    } else {
+        Ok(depth + 1)
+    }
+}
+
+/// Commits to `expected` (after an unambiguous prefix), reporting `what` was expected.
+fn expect<'a>(input: &'a str, expected: &'static str, what: &'static str) -> PResult<'a, &'a str> {
+    cut(context(what, tag(expected))).parse(input)
+}
+
+/// Runs `parser` and also returns the text it consumed, measured by lengths (nom 8.0.0's
+/// `recognize`/`consumed` can misreport a match that ends at the end of input,
+/// rust-bakery/nom#1876).
+fn spanned<'a, O>(
+    mut parser: impl Parser<&'a str, Output = O, Error = Error<'a>>,
+) -> impl FnMut(&'a str) -> PResult<'a, (&'a str, O)> {
+    move |input: &'a str| {
+        let (rest, out) = parser.parse(input)?;
+        let used = input.len().saturating_sub(rest.len());
+        // `rest` is a suffix of `input`, so `used` is a char boundary.
+        Ok((rest, (input.get(..used).unwrap_or(input), out)))
+    }
+}
+
+/// `value`, at nesting `depth` (the number of containers around it).
+fn value(input: &str, depth: usize) -> PResult<'_, Value> {
+    context(
+        "a Ruby literal",
+        alt((
+            |i| hash(i, depth),
+            |i| array(i, depth),
+            map(string, Value::String),
+            map(preceded(char(':'), string), Value::String),
+            token,
+        )),
+    )
+    .parse(input)
+}
+
+/// `hash`
+fn hash(input: &str, depth: usize) -> PResult<'_, Value> {
+    let (mut rest, _) = char('{').parse(input)?;
+    let inner = enter(input, depth)?;
+    let mut map = Map::new();
+    loop {
+        let (r, _) = ws(rest)?;
+        if let Some(r) = r.strip_prefix('}') {
+            return Ok((r, Value::Object(map)));
+        }
+        let (r, (key, v)) = pair(r, inner)?;
+        map.insert(key, v);
+        let (r, _) = ws(r)?;
+        match r.strip_prefix(',') {
+            Some(r) => rest = r,
+            None => {
+                let (r, _) = expect(r, "}", "',' or '}'")?;
+                return Ok((r, Value::Object(map)));
+            }
+        }
+    }
+}
+
+/// `pair`: a label and its value, or `key => value`.
+fn pair(input: &str, depth: usize) -> PResult<'_, (String, Value)> {
+    if let Ok((rest, key)) = label(input) {
+        let (rest, v) = cut(|i| value(i, depth)).parse(rest)?;
+        return Ok((rest, (key, v)));
+    }
+    let (rest, (text, key)) = cut(spanned(|i| value(i, depth))).parse(input)?;
+    let (rest, _) = ws(rest)?;
+    let (rest, _) = expect(rest, "=>", "'=>'")?;
+    let (rest, _) = ws(rest)?;
+    let (rest, v) = cut(|i| value(i, depth)).parse(rest)?;
+    let key = match key {
+        Value::String(s) => s,
+        _ => text.to_owned(),
+    };
+    Ok((rest, (key, v)))
+}
+
+/// `name ":" 1*ws` or `string ":" ws`: a Ruby 3.4 symbol key.
+fn label(input: &str) -> PResult<'_, String> {
+    let name = (
+        take_while1(|c: char| c.is_alphanumeric() || c == '_'),
+        opt(one_of("?!")),
+    );
+    let name = map(spanned(name), |(text, _)| text.to_owned());
+    alt((
+        (name, char(':'), take_while1(is_ws)).map(|(key, _, _)| key),
+        (string, char(':'), ws).map(|(key, _, _)| key),
+    ))
+    .parse(input)
+}
+
+/// `array`
+fn array(input: &str, depth: usize) -> PResult<'_, Value> {
+    let (mut rest, _) = char('[').parse(input)?;
+    let inner = enter(input, depth)?;
+    let mut out = Vec::new();
+    loop {
+        let (r, _) = ws(rest)?;
+        if let Some(r) = r.strip_prefix(']') {
+            return Ok((r, Value::Array(out)));
+        }
+        let (r, v) = cut(|i| value(i, inner)).parse(r)?;
+        out.push(v);
+        let (r, _) = ws(r)?;
+        match r.strip_prefix(',') {
+            Some(r) => rest = r,
+            None => {
+                let (r, _) = expect(r, "]", "',' or ']'")?;
+                return Ok((r, Value::Array(out)));
+            }
+        }
+    }
+}
+
+/// `token`: unquoted text up to the next `,` `}` `]` or `=>`, classified by its text.
+fn token(input: &str) -> PResult<'_, Value> {
+    let mut rest = input;
+    // Once one `#<` is found unclosed, later ones are not tried either: each try scans to
+    // the end of input, and retrying would make a run of `#<` quadratic.
+    let mut objects = true;
+    loop {
+        if objects && rest.starts_with("#<") {
+            match object_len(rest) {
+                Some(len) => {
+                    rest = rest.get(len..).unwrap_or_default();
+                    continue;
+                }
+                None => objects = false,
+            }
+        }
+        let mut chars = rest.chars();
+        match chars.next() {
+            None | Some(',' | '}' | ']') => break,
+            Some('=') if rest.starts_with("=>") => break,
+            Some(_) => rest = chars.as_str(),
+        }
+    }
+    let scanned = input.len().saturating_sub(rest.len());
+    let text = input
+        .get(..scanned)
+        .unwrap_or_default()
+        .trim_end_matches(is_ws);
+    if text.is_empty() {
+        return Err(nom::Err::Error(Error::from_error_kind(
+            input,
+            ErrorKind::Verify,
+        )));
+    }
+    let rest = input.get(text.len()..).unwrap_or_default();
+    Ok((rest, classify(text)))
+}
+
+/// The length of the `object` at the start of `s` (which starts with `#<`), or `None` when
+/// it is not closed.
+fn object_len(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut rest = s;
+    loop {
+        if let Some(r) = rest.strip_prefix("#<") {
+            depth += 1;
+            rest = r;
+            continue;
+        }
+        if let Some(r) = rest.strip_prefix("=>").or_else(|| rest.strip_prefix("->")) {
+            rest = r;
+            continue;
+        }
+        let mut chars = rest.chars();
+        match chars.next()? {
+            '>' => {
+                rest = chars.as_str();
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(s.len() - rest.len());
+                }
+            }
+            '"' => rest = rest.get(quoted_len(rest)?..)?,
+            _ => rest = chars.as_str(),
+        }
+    }
+}
+
+/// The length of the double-quoted string at the start of `s`, quotes included.
+fn quoted_len(s: &str) -> Option<usize> {
+    let mut escaped = false;
+    // Skipping one *byte* after a backslash is safe: the closing quote is ASCII and UTF-8
+    // continuation bytes are never `"` or `\`, so the index found is a char boundary.
+    for (at, byte) in s.bytes().enumerate().skip(1) {
+        if escaped {
+            escaped = false;
+        } else if byte == b'\\' {
+            escaped = true;
+        } else if byte == b'"' {
+            return Some(at + 1);
+        }
+    }
+    None
+}
+
+/// The value a token's text stands for.
+fn classify(text: &str) -> Value {
+    match text {
+        "nil" => return Value::Null,
+        "true" => return Value::Bool(true),
+        "false" => return Value::Bool(false),
+        _ => {}
+    }
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit()) {
+        return int_value(text);
+    }
+    if is_float(text) {
+        return text
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map_or_else(|| Value::String(text.to_owned()), Value::Number);
+    }
+    if let Some(name) = text.strip_prefix(':') {
+        if !name.is_empty() && !name.starts_with(':') && !name.contains(is_ws) {
+            return Value::String(name.to_owned());
+        }
+    }
+    Value::String(text.to_owned())
+}
+
+/// `-?[0-9]+\.[0-9]+([eE][+-]?[0-9]+)?`, the whole text.
+fn is_float(text: &str) -> bool {
+    let mut float = (
+        opt(char::<&str, Error>('-')),
+        digit1,
+        char('.'),
+        digit1,
+        opt((one_of("eE"), opt(one_of("+-")), digit1)),
+    );
+    matches!(float.parse(text), Ok(("", _)))
+}
+
+/// An integer as a JSON number when it fits `i64`/`u64`, else as a string of its digits.
+fn int_value(text: &str) -> Value {
+    if let Ok(n) = text.parse::<i64>() {
+        Value::from(n)
+    } else if let Ok(n) = text.parse::<u64>() {
+        Value::from(n)
+    } else {
+        Value::String(text.to_owned())
+    }
+}
+
+/// `string`, decoded.
+fn string(input: &str) -> PResult<'_, String> {
+    let (body, _) = char('"').parse(input)?;
+    let mut out = String::new();
+    let mut rest = body;
+    loop {
+        // Copy the run of ordinary characters in one go.
+        let run = rest.find(['"', '\\']).unwrap_or(rest.len());
+        let (plain, tail) = rest.split_at_checked(run).unwrap_or((rest, ""));
+        out.push_str(plain);
+        let mut chars = tail.chars();
+        match chars.next() {
+            None => return Err(Error::failure(tail, Reason::Unterminated(input))),
+            Some('\\') => {
+                let after = chars.as_str();
+                let used = escape(after, &mut out);
+                if used == 0 {
+                    return Err(Error::failure(after, Reason::Unterminated(input)));
+                }
+                // `used` counts whole characters of `after`, so this is a char boundary.
+                rest = after.get(used..).unwrap_or_default();
+            }
+            // The closing quote.
+            Some(_) => return Ok((chars.as_str(), out)),
+        }
+    }
+}
+
+/// Up to `max` ASCII hex digits at the start of `s`: their count and value.
+fn hex_prefix(s: &str, min: usize, max: usize) -> Option<(usize, u32)> {
+    let n = s
+        .bytes()
+        .take(max)
+        .take_while(u8::is_ascii_hexdigit)
+        .count();
+    if n < min {
+        return None;
+    }
+    let value = u32::from_str_radix(s.get(..n)?, 16).ok()?;
+    Some((n, value))
+}
+
+/// Decodes the escape after a backslash into `out`; returns the bytes of `after` consumed
+/// (0 only at the end of input).
+fn escape(after: &str, out: &mut String) -> usize {
+    let Some(c) = after.chars().next() else {
+        return 0;
+    };
+    let simple = match c {
+        '"' | '\\' | '#' | '\'' => Some(c),
+        'n' => Some('\n'),
+        't' => Some('\t'),
+        'r' => Some('\r'),
+        'e' => Some('\u{1b}'),
+        's' => Some(' '),
+        'a' => Some('\u{07}'),
+        'b' => Some('\u{08}'),
+        'f' => Some('\u{0c}'),
+        'v' => Some('\u{0b}'),
+        _ => None,
+    };
+    if let Some(decoded) = simple {
+        out.push(decoded);
+        return 1;
+    }
+    let decoded = match c {
+        // Line continuation.
+        '\n' => return 1,
+        '0'..='7' => {
+            let n = after
+                .bytes()
+                .take(3)
+                .take_while(|b| (b'0'..=b'7').contains(b))
+                .count();
+            // At most 0o777 = 511: always a valid scalar value.
+            after
+                .get(..n)
+                .and_then(|d| u32::from_str_radix(d, 8).ok())
+                .and_then(char::from_u32)
+                .map(|ch| (vec![ch], n))
+        }
+        'x' => hex_prefix(after.get(1..).unwrap_or_default(), 1, 2)
+            .and_then(|(n, v)| Some((vec![char::from_u32(v)?], 1 + n))),
+        'u' => unicode(after.get(1..).unwrap_or_default()).map(|(chars, n)| (chars, 1 + n)),
+        _ => None,
+    };
+    match decoded {
+        Some((chars, used)) => {
+            out.extend(chars);
+            used
+        }
+        None => {
+            // Unknown or malformed: keep the backslash and the character after it.
+            out.push('\\');
+            out.push(c);
+            c.len_utf8()
+        }
+    }
+}
+
+/// The text after `\u`: `NNNN` or `{N ...}`. Returns the characters and the bytes used.
+fn unicode(s: &str) -> Option<(Vec<char>, usize)> {
+    let Some(braced) = s.strip_prefix('{') else {
+        let (n, v) = hex_prefix(s, 4, 4)?;
+        return Some((vec![char::from_u32(v)?], n));
+    };
+    let close = braced.find('}')?;
+    let inside = braced.get(..close)?;
+    let mut chars = Vec::new();
+    for code in inside.split([' ', '\t']).filter(|c| !c.is_empty()) {
+        let (n, v) = hex_prefix(code, 1, 6)?;
+        if n != code.len() {
+            return None;
+        }
+        chars.push(char::from_u32(v)?);
+    }
+    if chars.is_empty() {
+        return None;
+    }
+    // "{" + inside + "}"
+    Some((chars, close + 2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// An input and a function building the value it must decode to.
+    type Case = (&'static str, fn() -> Value);
+
+    const CASES: &[Case] = &[
+        ("nil", || json!(null)),
+        ("true", || json!(true)),
+        ("false", || json!(false)),
+        ("0", || json!(0)),
+        ("-42", || json!(-42)),
+        ("600", || json!(600)),
+        ("123456789012345678901234567890", || {
+            json!("123456789012345678901234567890")
+        }),
+        ("1.5", || json!(1.5)),
+        ("1.0e-05", || json!(1e-05)),
+        ("-2.5E+10", || json!(-2.5e10)),
+        ("Infinity", || json!("Infinity")),
+        ("-Infinity", || json!("-Infinity")),
+        ("NaN", || json!("NaN")),
+        (":sym", || json!("sym")),
+        (":\"quoted sym\"", || json!("quoted sym")),
+        (":+", || json!("+")),
+        ("\"\"", || json!("")),
+        ("\"abc\"", || json!("abc")),
+        ("[]", || json!([])),
+        ("{}", || json!({})),
+        ("[\"logpublish\", \"logstreaming\"]", || {
+            json!(["logpublish", "logstreaming"])
+        }),
+        ("[1, [2, [3]], {}, nil]", || json!([1, [2, [3]], {}, null])),
+        ("[1,2,]", || json!([1, 2])),
+        ("{\"k\"=>\"v\", \"n\"=>1}", || json!({"k": "v", "n": 1})),
+        ("{\"k\" => \"v\", \"n\" => 1}", || json!({"k": "v", "n": 1})),
+        (
+            "{:sym=>1, :\"odd key\"=>2}",
+            || json!({"sym": 1, "odd key": 2}),
+        ),
+        (
+            "{sym: 1, other?: :x, \"a b\": nil}",
+            || json!({"sym": 1, "other?": "x", "a b": null}),
+        ),
+        (
+            "{1=>\"one\", nil=>2, [1, 2]=>3, 1.5=>4}",
+            || json!({"1": "one", "nil": 2, "[1, 2]": 3, "1.5": 4}),
+        ),
+        ("{\"a\"=>1, \"a\"=>2}", || json!({"a": 2})),
+        (
+            "{\"o\"=>#<Object:0x0000563c2f1e8a40>, \"n\"=>1}",
+            || json!({"o": "#<Object:0x0000563c2f1e8a40>", "n": 1}),
+        ),
+        (
+            "[#<struct Point x=1, y=2>, #<Foo h={\"k\"=>\">\"} b=#<Bar>>]",
+            || {
+                json!([
+                    "#<struct Point x=1, y=2>",
+                    "#<Foo h={\"k\"=>\">\"} b=#<Bar>>"
+                ])
+            },
+        ),
+        (
+            "{\"t\"=>2020-01-01 00:00:00 +0000}",
+            || json!({"t": "2020-01-01 00:00:00 +0000"}),
+        ),
+        ("[#<unclosed, 2]", || json!(["#<unclosed", 2])),
+        ("[1.2.3, 12abc, -]", || json!(["1.2.3", "12abc", "-"])),
+        ("  {\"a\" =>  [ 1 ,2 ] }  ", || json!({"a": [1, 2]})),
+    ];
+
+    #[test]
+    fn literals() {
+        for (input, expected) in CASES {
+            assert_eq!(parse_ruby_inspect(input), Ok(expected()), "input: {input}");
+        }
+    }
+
+    /// String literals with escapes (as written in a log) and the decoded text.
+    const ESCAPES: &[(&str, &str)] = &[
+        (r#""say \"hi\"""#, "say \"hi\""),
+        (r#""a\\b""#, "a\\b"),
+        (r#""\n\t\r\e\s""#, "\n\t\r\u{1b} "),
+        (r#""\a\b\f\v""#, "\u{07}\u{08}\u{0c}\u{0b}"),
+        (r##""\#{x} \#$y""##, "#{x} #$y"),
+        (r#""\u00e9\u4E2D""#, "\u{e9}\u{4e2d}"),
+        (r#""\u{1F600}\u{e9 4e2d}""#, "\u{1f600}\u{e9}\u{4e2d}"),
+        (r#""\xE9\xff\x7""#, "\u{e9}\u{ff}\u{7}"),
+        (r#""\0\012""#, "\0\n"),
+        (r#""\ud800""#, "\\ud800"),
+        (r#""\u{110000}""#, "\\u{110000}"),
+        (r#""\u{}""#, "\\u{}"),
+        (r#""\q\xZZ""#, "\\q\\xZZ"),
+        ("\"caf\u{e9}\"", "caf\u{e9}"),
+        ("\"line\\\ncontinued\"", "linecontinued"),
+    ];
+
+    #[test]
+    fn escapes() {
+        for (input, expected) in ESCAPES {
+            assert_eq!(
+                parse_ruby_inspect(input),
+                Ok(json!(expected)),
+                "input: {input}"
+            );
+        }
+    }
+
+    #[test]
+    fn received_command_hash() {
+        // `Received command CMD-Startup: <payload>` as observed 2018-2020.
+        let input = concat!(
+            r#"{"execution_data"=>"{\"leader_election\":\"true\"}", "#,
+            r#""instance_ids"=>["i-0abc1234def567890"], "command_name"=>"CMD-Startup", "#,
+            r#""api_version"=>"1.0", "resource_name"=>"AWSEBAutoScalingGroup", "#,
+            r#""request_id"=>"3627cff8-bad1-11e8-94d3-41166bc204f0", "command_timeout"=>"600", "#,
+            r#""stage_num"=>0, "is_last_stage"=>false, "data"=>nil}"#
+        );
+        let expected = json!({
+            "execution_data": "{\"leader_election\":\"true\"}",
+            "instance_ids": ["i-0abc1234def567890"],
+            "command_name": "CMD-Startup",
+            "api_version": "1.0",
+            "resource_name": "AWSEBAutoScalingGroup",
+            "request_id": "3627cff8-bad1-11e8-94d3-41166bc204f0",
+            "command_timeout": "600",
+            "stage_num": 0,
+            "is_last_stage": false,
+            "data": null,
+        });
+        let parsed = parse_ruby_inspect(input).unwrap();
+        assert_eq!(parsed, expected);
+        let keys: Vec<_> = parsed.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys.first().map(String::as_str), Some("execution_data"));
+        assert_eq!(parse_json_or_ruby(input), Ok(expected.clone()));
+        // Ruby >= 3.4 prints spaces around `=>`.
+        let spaced = input.replace("=>", " => ");
+        assert_eq!(parse_ruby_inspect(&spaced), Ok(expected));
+    }
+
+    #[test]
+    fn json_or_ruby() {
+        let cases: &[(&str, Value)] = &[
+            (
+                r#"{"command_name":"CMD-TailLogs","execution_data":"*","instance_ids":["i-0abc1234def567890"]}"#,
+                json!({"command_name": "CMD-TailLogs", "execution_data": "*", "instance_ids": ["i-0abc1234def567890"]}),
+            ),
+            (
+                r#"{"command_name"=>"CMD-TailLogs", "execution_data"=>"*"}"#,
+                json!({"command_name": "CMD-TailLogs", "execution_data": "*"}),
+            ),
+            (r#"{"a": null}"#, json!({"a": null})),
+            ("[1, 2]", json!([1, 2])),
+            ("not json at all", json!("not json at all")),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(parse_json_or_ruby(input), Ok(expected.clone()), "{input}");
+        }
+    }
+
+    /// Malformed input, the offset reported, and a word the message must contain.
+    const ERRORS: &[(&str, usize, &str)] = &[
+        ("", 0, "expected a Ruby literal"),
+        ("{\"a\"=>1", 7, "',' or '}'"),
+        ("{\"a\" 1}", 5, "'=>'"),
+        ("{\"a\"=>}", 6, "expected a Ruby literal"),
+        ("{\"a\"=>1, =>2}", 9, "expected a Ruby literal"),
+        ("[1, 2", 5, "',' or ']'"),
+        ("[1, , 2]", 4, "expected a Ruby literal"),
+        (
+            "[\"abc",
+            5,
+            "unterminated string literal (opened at byte 1)",
+        ),
+        ("\"abc\\", 5, "opened at byte 0"),
+        ("[1] x", 4, "after the literal"),
+        ("1, 2", 1, "after the literal"),
+        ("}", 0, "expected a Ruby literal"),
+    ];
+
+    #[test]
+    fn errors_carry_offsets() {
+        for (input, offset, needle) in ERRORS {
+            let err = parse_ruby_inspect(input).unwrap_err();
+            assert_eq!(err.offset, *offset, "input: {input:?}: {err}");
+            assert!(err.message.contains(needle), "input: {input:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn json_or_ruby_error_is_the_furthest() {
+        // JSON stops at 5 (`=`), Ruby at 11 (`}`).
+        let err = parse_json_or_ruby(r#"{"a"=>[1, 2}"#).unwrap_err();
+        assert_eq!(err.offset, 11);
+        assert!(err.message.contains("',' or ']'"), "{err}");
+        // Not JSON (`x`), but Ruby: a quoted-symbol key and an unquoted token.
+        assert_eq!(
+            parse_json_or_ruby(r#"{"a": [1, x]}"#),
+            Ok(json!({"a": [1, "x"]}))
+        );
+    }
+
+    #[test]
+    fn depth_limit() {
+        for deep in [
+            "[".repeat(10_000),
+            "{\"a\"=>".repeat(10_000),
+            "{a: ".repeat(10_000),
+        ] {
+            let err = parse_ruby_inspect(&deep).unwrap_err();
+            assert!(err.message.contains("nested deeper"), "{err}");
+            assert!(parse_json_or_ruby(&deep).is_err());
+        }
+        assert_eq!(
+            parse_ruby_inspect(&"[".repeat(10_000)).unwrap_err().offset,
+            MAX_DEPTH
+        );
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse_ruby_inspect(&ok).is_ok());
+        // Deeply nested `#<` objects are scanned without recursion.
+        let objects = format!("{}{}", "#<".repeat(10_000), ">".repeat(10_000));
+        assert_eq!(parse_ruby_inspect(&objects), Ok(Value::String(objects)));
+        // Unclosed ones are not rescanned for each `#<`.
+        let unclosed = "#<".repeat(200_000);
+        assert_eq!(parse_ruby_inspect(&unclosed), Ok(Value::String(unclosed)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(input in "\\PC*") {
+            let _ = parse_ruby_inspect(&input);
+            let _ = parse_json_or_ruby(&input);
+        }
+
+        #[test]
+        fn never_panics_on_inspect_like_text(input in "[\\[\\]{}\"=>#<:,\\\\xu0-9a-f .eE+-]{0,64}") {
+            let _ = parse_ruby_inspect(&input);
+            let _ = parse_json_or_ruby(&input);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! The record model: one [`Record`] per log record, with the envelope every format shares
+//! (DESIGN.md "Records") and a typed, kind-specific [`Event`].
+//!
+//! The JSON field names are a public contract: `source`, `line`, `end_line`, `offset`,
+//! `bytes`, `format`, `ts`, `level`, `pid`, `activity`, `kind` and the kind's own fields,
+//! `message`, `instance_id`, `environment_id`. Optional fields are left out when absent.
+
+mod event;
+mod kinds;
+
+pub use event::{ActionStatus, ActivityStatus, Event, ExceptionInfo};
+pub use kinds::{KindDoc, KINDS};
+
+use serde::Serialize;
+use std::fmt;
+use std::sync::Arc;
+
+/// The log formats eblog reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+pub enum Format {
+    /// `/var/log/cfn-hup.log` (aws-cfn-bootstrap's cfn-hup daemon).
+    #[serde(rename = "cfn-hup")]
+    CfnHup,
+    /// `/var/log/cfn-init.log`.
+    #[serde(rename = "cfn-init")]
+    CfnInit,
+    /// `/var/log/cfn-init-cmd.log` (one record per command output line).
+    #[serde(rename = "cfn-init-cmd")]
+    CfnInitCmd,
+    /// `/var/log/cfn-wire.log` (HTTP responses of the cfn clients).
+    #[serde(rename = "cfn-wire")]
+    CfnWire,
+    /// `/var/log/eb-commandprocessor.log` (legacy Ruby command processor).
+    #[serde(rename = "cmd-processor")]
+    CmdProcessor,
+    /// `/var/log/eb-activity.log` (legacy activity log).
+    #[serde(rename = "activity")]
+    Activity,
+}
+
+impl Format {
+    /// Every format, in the order `eblog formats` lists them.
+    pub const ALL: [Format; 6] = [
+        Format::CfnHup,
+        Format::CfnInit,
+        Format::CfnInitCmd,
+        Format::CfnWire,
+        Format::CmdProcessor,
+        Format::Activity,
+    ];
+
+    /// The name used in records and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::CfnHup => "cfn-hup",
+            Format::CfnInit => "cfn-init",
+            Format::CfnInitCmd => "cfn-init-cmd",
+            Format::CfnWire => "cfn-wire",
+            Format::CmdProcessor => "cmd-processor",
+            Format::Activity => "activity",
+        }
+    }
+
+    /// The file the format is usually found in.
+    pub fn usual_path(self) -> &'static str {
+        match self {
+            Format::CfnHup => "/var/log/cfn-hup.log",
+            Format::CfnInit => "/var/log/cfn-init.log",
+            Format::CfnInitCmd => "/var/log/cfn-init-cmd.log",
+            Format::CfnWire => "/var/log/cfn-wire.log",
+            Format::CmdProcessor => "/var/log/eb-commandprocessor.log",
+            Format::Activity => "/var/log/eb-activity.log",
+        }
+    }
+
+    /// Looks a format up by its [`name`](Format::name).
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One log record: a header line and its continuation lines, or a run of bytes that is
+/// not a record of the file's format (`kind: "unparsed"`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    /// The input as the user named it (`-` for stdin).
+    pub source: Arc<str>,
+    /// First physical line of the record, 1-based.
+    pub line: u64,
+    /// Last physical line of the record, 1-based.
+    pub end_line: u64,
+    /// Byte offset of the record's first byte in its file.
+    pub offset: u64,
+    /// Length of the record in bytes, line terminators included: records of one file
+    /// cover it exactly, so `offset + bytes` is the next record's `offset`.
+    pub bytes: u64,
+    /// The format of the file the record came from; absent when it could not be told.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
+    /// RFC 3339 UTC timestamp with the source's precision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ts: Option<String>,
+    /// The level as written, trimmed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// Process id, where the format writes one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+    /// eb-activity.log activity path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity: Option<String>,
+    /// The kind and its typed fields.
+    #[serde(flatten)]
+    pub event: Event,
+    /// The whole message after the header, continuation lines included (for unparsed
+    /// records, the text itself). Invalid UTF-8 is replaced by U+FFFD; `offset` and
+    /// `bytes` lead back to the exact bytes.
+    pub message: String,
+    /// EC2 instance id, from the path or the record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// Elastic Beanstalk environment id, from the path or the record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment_id: Option<String>,
+}
+
+impl Record {
+    /// The snake_case kind name of the record.
+    pub fn kind(&self) -> &'static str {
+        self.event.kind()
+    }
+
+    /// Whether the record holds bytes that are not a record of the format.
+    pub fn is_unparsed(&self) -> bool {
+        matches!(self.event, Event::Unparsed { .. })
+    }
+}

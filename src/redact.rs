@@ -1,0 +1,187 @@
+//! Secret redaction, on by default in every output (`--no-redact` opts out).
+//!
+//! Three things are redacted, keys kept and values replaced by `[REDACTED]`:
+//! - values of keys that name a secret (`*SECRET*`, `*PASSWORD*`, `*PASSWD*`, `*TOKEN*`,
+//!   `*ACCESS_KEY*`, `*PRIVATE_KEY*`, `*CREDENTIAL*`, `*API_KEY*`), in parsed objects and in
+//!   text (`'KEY': u'v'`, `"KEY"=>"v"`, `"KEY": "v"`, `\"KEY\": \"v\"`, `KEY=v`);
+//! - AWS access key ids (`AKIA…`, `ASIA…`) anywhere;
+//! - signed URL query parameters (`X-Amz-Signature`, `X-Amz-Security-Token`,
+//!   `X-Amz-Credential`, `Signature`, `AWSAccessKeyId`).
+//!
+//! [`Redactor::redact_value`] walks a whole serialized record, so every field, `message`
+//! included, goes through the same rules.
+
+use regex::{Captures, Regex};
+use serde_json::Value;
+use std::borrow::Cow;
+
+/// The replacement for a secret value.
+pub const REDACTED: &str = "[REDACTED]";
+
+const SECRET_WORDS: &str =
+    r"SECRET|PASSWORD|PASSWD|TOKEN|ACCESS_KEY|ACCESSKEY|PRIVATE_KEY|CREDENTIAL|API_KEY";
+
+/// Compiled redaction rules.
+#[derive(Debug, Clone)]
+pub struct Redactor {
+    quoted: Regex,
+    escaped: Regex,
+    assignment: Regex,
+    key_id: Regex,
+    url_param: Regex,
+    secret_key: Regex,
+}
+
+impl Default for Redactor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Redactor {
+    /// Compiles the rules.
+    pub fn new() -> Self {
+        let key = format!(r"[A-Za-z0-9_.\-]*(?i:{SECRET_WORDS})[A-Za-z0-9_.\-]*");
+        // The patterns are constants; a failure to compile is a bug caught by every test.
+        let compile = |pattern: &str| Regex::new(pattern).expect("redaction pattern compiles");
+        Self {
+            // 'KEY': u'value'  "KEY": "value"  "KEY"=>"value"  :KEY => 'value'
+            quoted: compile(&format!(
+                r#"(?P<k>['"]{key}['"]\s*(?::|=>)\s*[uUbB]?)(?P<q>['"])(?P<v>(?:[^'"\\]|\\.)*)['"]"#
+            )),
+            // \"KEY\": \"value\" inside a JSON string
+            escaped: compile(&format!(
+                r#"(?P<k>\\"{key}\\"\s*:\s*)\\"(?P<v>(?:[^\\]|\\[^"])*)\\""#
+            )),
+            // KEY=value, KEY: value (shell, env files, xtrace)
+            assignment: compile(&format!(r#"(?P<k>\b{key}\s*=\s*)(?P<v>[^\s'"&,;}}\]\\]+)"#)),
+            key_id: compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"),
+            url_param: compile(
+                r#"(?i)(?P<k>[?&](?:X-Amz-Signature|X-Amz-Security-Token|X-Amz-Credential|Signature|AWSAccessKeyId)=)(?P<v>[^&\s'"\\]+)"#,
+            ),
+            secret_key: compile(&format!("^{key}$")),
+        }
+    }
+
+    /// Whether an object key names a secret.
+    pub fn is_secret_key(&self, key: &str) -> bool {
+        self.secret_key.is_match(key)
+    }
+
+    /// `text` with every secret replaced; borrowed when nothing was found.
+    pub fn redact_text<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let mut out = Cow::Borrowed(text);
+        let keep_key = |c: &Captures<'_>| {
+            let q = c.name("q").map_or("", |m| m.as_str());
+            format!("{}{q}{REDACTED}{q}", &c["k"])
+        };
+        replace(&mut out, &self.quoted, keep_key);
+        replace(&mut out, &self.escaped, |c| {
+            format!("{}\\\"{REDACTED}\\\"", &c["k"])
+        });
+        replace(&mut out, &self.assignment, |c| {
+            format!("{}{REDACTED}", &c["k"])
+        });
+        replace(&mut out, &self.url_param, |c| {
+            format!("{}{REDACTED}", &c["k"])
+        });
+        replace(&mut out, &self.key_id, |_| REDACTED.to_owned());
+        out
+    }
+
+    /// Redacts `value` in place: string values under secret keys entirely, every other
+    /// string by [`redact_text`](Self::redact_text).
+    pub fn redact_value(&self, value: &mut Value) {
+        match value {
+            Value::String(s) => {
+                if let Cow::Owned(clean) = self.redact_text(s) {
+                    *s = clean;
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.redact_value(v)),
+            Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    if self.is_secret_key(key) && matches!(v, Value::String(_) | Value::Number(_)) {
+                        *v = Value::String(REDACTED.to_owned());
+                    } else {
+                        self.redact_value(v);
+                    }
+                }
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        }
+    }
+}
+
+fn replace(text: &mut Cow<'_, str>, re: &Regex, with: impl Fn(&Captures<'_>) -> String) {
+    if let Cow::Owned(new) = re.replace_all(text, |c: &Captures<'_>| with(c)) {
+        *text = Cow::Owned(new);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn python_dict_values() {
+        let r = Redactor::new();
+        let text = "{'RESULT_SECRET_KEY': u'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'LANG': 'en_US.UTF-8', 'RESULT_SESSION_TOKEN': u'FwoGZXIvYXdz\\'x'}";
+        let out = r.redact_text(text);
+        assert_eq!(out, "{'RESULT_SECRET_KEY': u'[REDACTED]', 'LANG': 'en_US.UTF-8', 'RESULT_SESSION_TOKEN': u'[REDACTED]'}");
+    }
+
+    #[test]
+    fn ruby_json_escaped_and_assignments() {
+        let r = Redactor::new();
+        assert_eq!(
+            r.redact_text(r#"{"RDS_PASSWORD"=>"hunter2"}"#),
+            r#"{"RDS_PASSWORD"=>"[REDACTED]"}"#
+        );
+        assert_eq!(
+            r.redact_text(r#"{"AWS_SECRET_KEY": "abc"}"#),
+            r#"{"AWS_SECRET_KEY": "[REDACTED]"}"#
+        );
+        assert_eq!(
+            r.redact_text(r#""{\"DB_PASSWORD\": \"p4ss\"}""#),
+            r#""{\"DB_PASSWORD\": \"[REDACTED]\"}""#
+        );
+        assert_eq!(
+            r.redact_text("+ export RDS_PASSWORD=hunter2 x"),
+            "+ export RDS_PASSWORD=[REDACTED] x"
+        );
+    }
+
+    #[test]
+    fn key_ids_and_signed_urls() {
+        let r = Redactor::new();
+        assert_eq!(
+            r.redact_text("key ASIAZ3EXAMPLE7QWERTY used"),
+            "key [REDACTED] used"
+        );
+        assert_eq!(
+            r.redact_text("https://b.s3.amazonaws.com/k?X-Amz-Credential=ASIA%2F2020&X-Amz-Signature=abc123&x=1"),
+            "https://b.s3.amazonaws.com/k?X-Amz-Credential=[REDACTED]&X-Amz-Signature=[REDACTED]&x=1"
+        );
+    }
+
+    #[test]
+    fn values_under_secret_keys() {
+        let r = Redactor::new();
+        let mut v =
+            json!({"env": {"RESULT_SECRET_KEY": "s3cr3t", "PATH": "/bin", "n": {"API_KEY": 12}}});
+        r.redact_value(&mut v);
+        assert_eq!(
+            v,
+            json!({"env": {"RESULT_SECRET_KEY": "[REDACTED]", "PATH": "/bin", "n": {"API_KEY": "[REDACTED]"}}})
+        );
+    }
+
+    #[test]
+    fn leaves_ordinary_text_alone() {
+        let r = Redactor::new();
+        let text = "Running 3 of 6 actions: AppDeployPreHook... token bucket, password reset page";
+        assert!(matches!(r.redact_text(text), Cow::Borrowed(_)));
+    }
+}

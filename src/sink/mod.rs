@@ -1,0 +1,45 @@
+//! Sinks: where records go. The pipeline pushes records into a [`RecordSink`].
+
+mod jsonl;
+
+pub use jsonl::JsonLines;
+
+use crate::record::Record;
+use std::io;
+
+/// Receives records in input order.
+pub trait RecordSink {
+    /// Takes one record.
+    ///
+    /// # Errors
+    /// The sink's I/O error; the pipeline stops on the first one.
+    fn record(&mut self, record: &Record) -> io::Result<()>;
+
+    /// Pushes buffered output on (called when the input would block, for streams).
+    ///
+    /// # Errors
+    /// The sink's I/O error.
+    fn flush(&mut self) -> io::Result<()>;
+}
+
+impl<S: RecordSink + ?Sized> RecordSink for &mut S {
+    fn record(&mut self, record: &Record) -> io::Result<()> {
+        (**self).record(record)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        (**self).flush()
+    }
+}
+
+/// A sink that keeps the records, for tests and library users.
+impl RecordSink for Vec<Record> {
+    fn record(&mut self, record: &Record) -> io::Result<()> {
+        self.push(record.clone());
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}

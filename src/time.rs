@@ -1,0 +1,147 @@
+//! Turning the timestamps the agents write into RFC 3339 UTC strings.
+//!
+//! The Ruby logs are written in UTC. cfn-* logs are written in the instance's local time,
+//! which is UTC on Elastic Beanstalk; [`Zone`] says otherwise (`--tz`).
+
+use chrono::{FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use eblog_grammars::common::Timestamp;
+use std::fmt::Write as _;
+use std::str::FromStr;
+
+/// The time zone local-time stamps were written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Zone {
+    /// Coordinated Universal Time (the default, and what EB instances use).
+    #[default]
+    Utc,
+    /// A fixed offset such as `+02:00`.
+    Fixed(FixedOffset),
+    /// An IANA zone such as `Europe/Berlin`, with its daylight-saving rules.
+    Named(chrono_tz::Tz),
+}
+
+impl FromStr for Zone {
+    type Err = String;
+
+    /// Accepts `UTC`/`Z`, `+HH:MM`/`-HHMM`, or an IANA name.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("utc") || s == "Z" {
+            return Ok(Zone::Utc);
+        }
+        if s.starts_with(['+', '-']) {
+            let parsed = chrono::DateTime::parse_from_str(
+                &format!("2000-01-01 00:00 {s}"),
+                "%Y-%m-%d %H:%M %:z",
+            )
+            .or_else(|_| {
+                chrono::DateTime::parse_from_str(
+                    &format!("2000-01-01 00:00 {s}"),
+                    "%Y-%m-%d %H:%M %z",
+                )
+            });
+            return parsed
+                .map(|dt| Zone::Fixed(*dt.offset()))
+                .map_err(|_| format!("invalid UTC offset {s:?}: expected +HH:MM"));
+        }
+        s.parse::<chrono_tz::Tz>()
+            .map(Zone::Named)
+            .map_err(|_| format!("unknown time zone {s:?}: expected UTC, +HH:MM or an IANA name such as Europe/Berlin"))
+    }
+}
+
+fn naive(ts: &Timestamp) -> Option<NaiveDateTime> {
+    NaiveDate::from_ymd_opt(i32::from(ts.year), u32::from(ts.month), u32::from(ts.day))?
+        .and_hms_nano_opt(
+            u32::from(ts.hour),
+            u32::from(ts.minute),
+            u32::from(ts.second),
+            ts.nanos,
+        )
+}
+
+fn to_utc(local: NaiveDateTime, zone: Zone) -> Option<NaiveDateTime> {
+    let pick = |r: LocalResult<NaiveDateTime>| r.earliest();
+    match zone {
+        Zone::Utc => Some(local),
+        Zone::Fixed(off) => pick(
+            off.from_local_datetime(&local)
+                .map(|d| d.with_timezone(&Utc).naive_utc()),
+        ),
+        Zone::Named(tz) => pick(
+            tz.from_local_datetime(&local)
+                .map(|d| d.with_timezone(&Utc).naive_utc()),
+        ),
+    }
+}
+
+/// Formats `ts` as RFC 3339 UTC (`2017-07-16T23:09:33.602Z`), keeping the number of
+/// fraction digits the source wrote. `zone` is the zone the stamp was written in.
+/// Returns `None` for an impossible date (`2017-02-30`) or a local time that does not
+/// exist in `zone`.
+pub fn rfc3339(ts: &Timestamp, zone: Zone) -> Option<String> {
+    let utc = to_utc(naive(ts)?, zone)?;
+    let mut out = String::with_capacity(24);
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{}", utc.format("%Y-%m-%dT%H:%M:%S"));
+    if ts.fraction_digits > 0 {
+        let digits = usize::from(ts.fraction_digits.min(9));
+        let nanos = format!("{:09}", chrono::Timelike::nanosecond(&utc) % 1_000_000_000);
+        out.push('.');
+        out.push_str(&nanos[..digits]);
+    }
+    out.push('Z');
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp(y: u16, mo: u8, d: u8, h: u8, mi: u8, s: u8, ms: u32) -> Timestamp {
+        Timestamp {
+            year: y,
+            month: mo,
+            day: d,
+            hour: h,
+            minute: mi,
+            second: s,
+            nanos: ms * 1_000_000,
+            fraction_digits: 3,
+        }
+    }
+
+    #[test]
+    fn utc_keeps_milliseconds() {
+        assert_eq!(
+            rfc3339(&stamp(2017, 7, 16, 23, 9, 33, 602), Zone::Utc).as_deref(),
+            Some("2017-07-16T23:09:33.602Z")
+        );
+    }
+
+    #[test]
+    fn fixed_and_named_zones_shift_to_utc() {
+        let ts = stamp(2017, 7, 16, 1, 0, 0, 5);
+        let plus2: Zone = "+02:00".parse().unwrap();
+        assert_eq!(
+            rfc3339(&ts, plus2).as_deref(),
+            Some("2017-07-15T23:00:00.005Z")
+        );
+        let berlin: Zone = "Europe/Berlin".parse().unwrap();
+        assert_eq!(
+            rfc3339(&ts, berlin).as_deref(),
+            Some("2017-07-15T23:00:00.005Z")
+        );
+        let winter = stamp(2017, 1, 16, 1, 0, 0, 5);
+        assert_eq!(
+            rfc3339(&winter, berlin).as_deref(),
+            Some("2017-01-16T00:00:00.005Z")
+        );
+    }
+
+    #[test]
+    fn impossible_dates_and_bad_zones() {
+        assert_eq!(rfc3339(&stamp(2017, 2, 30, 0, 0, 0, 0), Zone::Utc), None);
+        assert!("Mars/Olympus".parse::<Zone>().is_err());
+        assert!("+25:00".parse::<Zone>().is_err());
+    }
+}

@@ -1,0 +1,7 @@
+//! Integration tests of the `eblog` binary and library, one module per concern.
+
+mod util;
+
+mod cli;
+mod properties;
+mod samples;
