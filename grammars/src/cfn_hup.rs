@@ -23,7 +23,7 @@
 //!                / "Action for " hook " exited with " code ( ", returning FAILURE"
 //!                  / "; will retry on next iteration" )
 //!                / "stdout for " hook " was greater than 1024 in length, which is not allowed"
-//! sending        = "Sending " json " to queue " url        ; split at the last " to queue "
+//! sending        = "Sending " json " to queue" [ SP url ]  ; split at the last " to queue"
 //! deleting       = "Deleting " handle " from queue " url
 //! receiving      = "Receiving messages for queue " url
 //! heartbeat      = ("cfn-hup" / "command") " processing is alive."
@@ -32,12 +32,16 @@
 //! config         = "Setting umask value to: " octal
 //!                / "No umask value specified in config file. Using the default one: " octal
 //!                / "Enabled single threading mode." / "Creating " path
+//!                / "Could not create " path "; using temporary directory"
+//!                / "runas is not supported on this operating system"
 //! retry          = "Sleeping for " seconds " seconds before retrying"
 //!                / "Timeout of " seconds " seconds breached"
 //! client         = ("SQS" / "CloudFormation") " client initialized with endpoint " url
 //!                / "Describing resource " id " in stack " stack
 //!                / "Registering listener " id " for stack " stack
 //!                / "Get listener credentials for listener " id " in stack " stack
+//!                / "Skipping resource " ... / "No metadata for " ... / "Signaling resource " ...
+//!                / endpoint, user-agent, S3 redirect and authentication notes
 //! hook-trigger   = "Previous state not found; action for " hook " will be run"
 //!                / "Path " path " was removed; action for " hook " will be run"
 //!                / "Data has changed from previous state; action for " hook " will be run"
@@ -397,8 +401,10 @@ fn action(i: &str) -> Res<'_, CfnHupMessage<'_>> {
 
 fn queue(i: &str) -> Res<'_, CfnHupMessage<'_>> {
     if let Some(body) = i.strip_prefix("Sending ") {
-        if let Some(at) = body.rfind(" to queue ") {
-            let queue = &body[at + " to queue ".len()..];
+        // The JSON body can itself contain " to queue", so split at the last one. Some
+        // copies of the log (the seed article) elide the URL after it.
+        if let Some(at) = body.rfind(" to queue") {
+            let queue = body[at + " to queue".len()..].trim_start();
             return Ok((
                 "",
                 CfnHupMessage::Sending {
@@ -449,6 +455,8 @@ fn daemon(i: &str) -> Res<'_, CfnHupMessage<'_>> {
         .map(Some),
         value(None, tag("Enabled single threading mode.")),
         value(None, tag("Creating /")),
+        value(None, tag("Could not create ")),
+        value(None, tag("runas is not supported")),
     ))
     .map(|umask| CfnHupMessage::Config { umask });
     let retry = alt((
@@ -472,6 +480,17 @@ fn daemon(i: &str) -> Res<'_, CfnHupMessage<'_>> {
             tag("Describing resource "),
             tag("Registering listener "),
             tag("Get listener credentials for listener "),
+            tag("Non-standard CloudFormation endpoint"),
+            tag("Loading existing endpoints override file"),
+            tag("Loading py2exe endpoints"),
+            tag("Constructing user agent failed"),
+            tag("Skipping resource "),
+            tag("No metadata for "),
+            tag("No value at path "),
+            tag("Signaling resource "),
+            tag("Handling redirect to S3 location"),
+            tag("Unrecognized authentication type"),
+            tag("Falling back to Signature Version 2"),
         )),
     );
     let shutdown = value(CfnHupMessage::Shutdown, tag("Shutting down cfn-hup"));
@@ -622,6 +641,17 @@ mod tests {
             Some(CfnHupMessage::Sending {
                 body: "{\"Data\": \"a to queue b\", \"Status\": \"SUCCESS\"}",
                 queue: "https://sqs.us-east-1.amazonaws.com/1/q"
+            })
+        );
+    }
+
+    #[test]
+    fn sending_without_url() {
+        assert_eq!(
+            parse_message("Sending {\"Status\": \"SUCCESS\"} to queue"),
+            Some(CfnHupMessage::Sending {
+                body: "{\"Status\": \"SUCCESS\"}",
+                queue: ""
             })
         );
     }

@@ -36,6 +36,9 @@
 //! manifest     = "Cannot load manifest cache" / "Loading manifest from bucket" / "Finding latest manifest"
 //!              / "Found manifest with key" / "Updated manifest cache:" / "Failed to fetch manifest"
 //!              / "Instance doesn't have IAM instance profile attached." ...
+//! download     = "Application version will be saved to " / "Downloading from bucket " ...
+//!              / "Successfully downloaded to " / text " Retrying after " n " seconds."
+//! heartbeat    = "Sending heart beat report." / "Timed out for sending report." ...
 //! leader       = "Running leader election..." / "Instance is Leader." / "Instance is NOT Leader."
 //!              / "Failed to elect command leader: " *CHAR
 //! </pre>
@@ -91,6 +94,10 @@ pub enum Chatter {
     Setup,
     /// `infra-reregister-cfn-hup.rb` maintenance lines.
     Maintenance,
+    /// Application source bundle download (`ApplicationVersionDownloader`).
+    Download,
+    /// The command heart-beat reporter of 1.x.
+    HeartbeatReport,
 }
 
 /// A recognised eb-commandprocessor.log message template.
@@ -423,9 +430,44 @@ fn chatter(i: &str) -> Res<'_, CmdProcessorMessage<'_>> {
             tag("Restarted cfn-hup"),
         )),
     );
-    alt((metadata, addons, manifest, stage_check, setup, maintenance))
-        .map(CmdProcessorMessage::Chatter)
-        .parse(i)
+    let download = value(
+        Chatter::Download,
+        alt((
+            tag("Application version will be saved to "),
+            tag("Attempting to download application source bundle"),
+            tag("Downloading default application source bundle"),
+            tag("No application version requested for download"),
+            tag("No default application defined to download"),
+            tag("Using computed s3 key"),
+            tag("Downloading from bucket "),
+            tag("Downloading from URL: "),
+            tag("Size: "),
+            tag("Downloaded size: "),
+            tag("Successfully downloaded to "),
+            (take_until(" Retrying after "), tag(" Retrying after ")).map(|(t, _)| t),
+        )),
+    );
+    let heartbeat = value(
+        Chatter::HeartbeatReport,
+        alt((
+            tag("Sending heart beat report"),
+            tag("Timed out for sending report"),
+            tag("Received exit signal. Exiting CommandHeartBeatReporter"),
+            tag("Truncating too large Activity message"),
+        )),
+    );
+    alt((
+        metadata,
+        addons,
+        manifest,
+        stage_check,
+        setup,
+        maintenance,
+        download,
+        heartbeat,
+    ))
+    .map(CmdProcessorMessage::Chatter)
+    .parse(i)
 }
 
 /// Recognises the template of an eb-commandprocessor.log message's first line; `None` for

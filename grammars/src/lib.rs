@@ -11,6 +11,7 @@
 //! | [`common`] | shared combinators: digits, timestamps |
 //! | [`amzn`] | the `amzn` line header of cfn-hup.log, cfn-init.log, cfn-wire.log |
 //! | [`cfn_hup`] | cfn-hup.log message templates |
+//! | [`cfn_wire`] | cfn-wire.log message templates |
 //! | [`ruby_logger`] | the header of eb-commandprocessor.log and eb-activity.log |
 //! | [`cmd_processor`] | eb-commandprocessor.log message templates |
 //! | [`activity`] | eb-activity.log message templates |
@@ -25,6 +26,7 @@
 pub mod activity;
 pub mod amzn;
 pub mod cfn_hup;
+pub mod cfn_wire;
 pub mod cmd_processor;
 pub mod common;
 pub mod error;

@@ -44,6 +44,22 @@ pub(crate) fn event(msg: &Message<'_>) -> Found {
             payload: None,
         },
         CfnHupMessage::Skipped {
+            reason: SkipReason::AlreadyRun,
+            invocation_id: None,
+            command: None,
+            detail: Some(id),
+        } => {
+            // The run id is `DispatcherId|CommandName|InvocationId`.
+            let mut parts = id.rsplitn(3, '|');
+            let (invocation, command) = (parts.next(), parts.next());
+            Event::CommandSkipped {
+                reason: "already_run",
+                invocation_id: command.and(invocation).map(str::to_owned),
+                command: command.map(str::to_owned),
+                detail: Some(id.to_owned()),
+            }
+        }
+        CfnHupMessage::Skipped {
             reason,
             invocation_id,
             command,

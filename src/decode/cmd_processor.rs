@@ -128,6 +128,10 @@ pub(crate) fn event(msg: &Message<'_>) -> Found {
             Chatter::StageCheck => Event::StageCheck,
             Chatter::Setup => Event::Setup,
             Chatter::Maintenance => Event::Maintenance,
+            Chatter::Download => Event::Download,
+            Chatter::HeartbeatReport => Event::Heartbeat {
+                loop_name: "command-processor".to_owned(),
+            },
         },
     };
     event.into()

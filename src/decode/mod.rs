@@ -3,6 +3,7 @@
 
 mod activity;
 mod cfn_hup;
+mod cfn_wire;
 mod cmd_processor;
 mod generic;
 
@@ -161,7 +162,8 @@ pub fn decode(span: &Span, bytes: &[u8], ctx: &Context) -> Record {
         Format::CfnHup => cfn_hup::event(&msg),
         Format::CmdProcessor => cmd_processor::event(&msg),
         Format::Activity => activity::event(&msg),
-        Format::CfnInit | Format::CfnInitCmd | Format::CfnWire => generic::event(&msg),
+        Format::CfnWire => cfn_wire::event(&msg),
+        Format::CfnInit | Format::CfnInitCmd => generic::event(&msg),
     };
     record.event = found.event;
     if let Some(id) = found.instance_id {

@@ -297,6 +297,8 @@ pub enum Event {
     Setup,
     /// `infra-reregister-cfn-hup.rb` maintenance lines.
     Maintenance,
+    /// Application source bundle download (command processor).
+    Download,
     /// `Starting activity...` (eb-activity.log).
     ActivityStart {
         /// Timeout in seconds, when the activity has one.
@@ -331,6 +333,21 @@ pub enum Event {
         attempt: Option<u32>,
         /// Retry limit.
         limit: u32,
+    },
+    /// cfn-wire.log `Response: STATUS URL [headers: ...]`.
+    HttpResponse {
+        /// HTTP status code.
+        status: u16,
+        /// Request URL (signed query parameters redacted).
+        url: String,
+        /// Response headers, parsed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        headers: Option<Value>,
+    },
+    /// cfn-wire.log `Response error: BODY`.
+    HttpError {
+        /// The response body.
+        body: String,
     },
     /// An error: an `ERROR` record whose template has no kind of its own.
     Error {
@@ -391,10 +408,13 @@ impl Event {
             Event::StageCheck => "stage_check",
             Event::Setup => "setup",
             Event::Maintenance => "maintenance",
+            Event::Download => "download",
             Event::ActivityStart { .. } => "activity_start",
             Event::ActivityEnd { .. } => "activity_end",
             Event::ActivityError { .. } => "activity_error",
             Event::ActivityRetry { .. } => "activity_retry",
+            Event::HttpResponse { .. } => "http_response",
+            Event::HttpError { .. } => "http_error",
             Event::Error { .. } => "error",
             Event::Other => "other",
             Event::Unparsed { .. } => "unparsed",

@@ -170,8 +170,8 @@ pub const KINDS: &[KindDoc] = &[
     ),
     doc(
         "heartbeat",
-        "cfn-hup",
-        "`cfn-hup processing is alive.` / `command processing is alive.`",
+        "cfn-hup, cmd-processor",
+        "`cfn-hup processing is alive.` / `command processing is alive.` / the 1.x command heart-beat reporter",
         "loop",
     ),
     doc(

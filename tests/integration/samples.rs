@@ -176,14 +176,11 @@ fn planted_credentials() -> Vec<String> {
 #[test]
 fn planted_credentials_never_reach_the_output() {
     let secrets = planted_credentials();
-    assert!(secrets.len() >= 3, "found {secrets:?}");
-    let all_samples = std::fs::read_dir(samples_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "log"));
-    let mut text_in = String::new();
-    for path in all_samples {
-        text_in.push_str(&std::fs::read_to_string(&path).unwrap());
+    assert!(secrets.len() >= 9, "found {secrets:?}");
+    let mut planted_in_samples = 0;
+    for path in sample_logs() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        planted_in_samples += secrets.iter().filter(|s| text.contains(s.as_str())).count();
         let out = eblog().arg("parse").arg(&path).output().unwrap();
         let output = String::from_utf8(out.stdout).unwrap();
         for secret in &secrets {
@@ -193,29 +190,40 @@ fn planted_credentials_never_reach_the_output() {
                 name(&path)
             );
         }
-        let raw = eblog()
-            .args(["parse", "--no-redact"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        let raw = String::from_utf8(raw.stdout).unwrap();
-        if secrets.iter().any(|s| {
-            text_in.contains(s.as_str())
-                && std::fs::read_to_string(&path).unwrap().contains(s.as_str())
-        }) {
-            assert!(
-                secrets.iter().any(|s| raw.contains(s.as_str())),
-                "--no-redact keeps {}'s secrets",
-                name(&path)
-            );
-        }
-    }
-    for secret in &secrets {
         assert!(
-            text_in.contains(secret.as_str()),
-            "planted credential {secret} is in a sample"
+            !output.contains("EbLogFakeSecret"),
+            "{} leaks a secret",
+            name(&path)
+        );
+        assert!(
+            !output.contains("ASIA2EBLOGFAKE"),
+            "{} leaks an access key id",
+            name(&path)
+        );
+        assert!(
+            !output.contains("FQoGZXIvYXdzEBLOGFAKE"),
+            "{} leaks a session token",
+            name(&path)
         );
     }
+    assert!(
+        planted_in_samples >= 8,
+        "the samples carry the planted credentials"
+    );
+    let raw = eblog()
+        .args(["parse", "--no-redact"])
+        .arg(samples_dir().join("cfn-hup.log"))
+        .output()
+        .unwrap();
+    let raw = String::from_utf8(raw.stdout).unwrap();
+    assert!(
+        raw.contains("ASIA2EBLOGFAKEA7Q3KD"),
+        "--no-redact keeps secrets"
+    );
+    assert!(
+        raw.contains("EbLogFakeSecretAw/xl9Oj8U2oh2rNHZmtt/Nxb"),
+        "--no-redact keeps secrets"
+    );
 }
 
 fn sample(file: &str) -> Vec<Value> {
@@ -391,4 +399,116 @@ fn activity_log_values() {
         .find(|r| r["result"].as_str() == Some("Application update - Command CMD-AppDeploy failed"))
         .unwrap();
     assert_eq!(failed_top["pid"], 31877);
+}
+
+#[test]
+fn cfn_hup_failed_deploy_trap_values() {
+    let records = sample("cfn-hup.log");
+    // Deploy #3: the command processor failed, cfn-hup still says SUCCESS.
+    let received = record_with(
+        &records,
+        "(invocation id: 9531985d-5d9d-49f8-9818-e811892f902b)",
+    )
+    .unwrap();
+    assert_eq!(received["kind"], "command_received");
+    assert_eq!(
+        received["command"],
+        "ElasticBeanstalkCommand-AWSEBAutoScalingGroup"
+    );
+    let line = received["line"].as_u64().unwrap();
+    let after = |kind: &str| {
+        records
+            .iter()
+            .find(|r| r["line"].as_u64().unwrap() > line && r["kind"] == kind)
+            .unwrap()
+    };
+    let env = &after("action_environment")["env"];
+    assert_eq!(env["RESULT_SECRET_KEY"], "[REDACTED]");
+    assert_eq!(env["RESULT_SESSION_TOKEN"], "[REDACTED]");
+    assert_eq!(
+        env["INVOCATION_ID"], "9531985d-5d9d-49f8-9818-e811892f902b",
+        "ordinary keys stay"
+    );
+    let output = after("action_output");
+    assert_eq!(output["result"]["status"], "FAILURE");
+    assert_eq!(output["result"]["results"][0]["returncode"], 1);
+    let verdict = after("action_result");
+    assert_eq!(
+        (verdict["status"].as_str(), verdict["action"].as_str()),
+        (Some("SUCCESS"), Some("aws-eb-command-handler"))
+    );
+    let sent = after("result_sent");
+    assert_eq!(sent["payload"]["status"], "SUCCESS");
+    assert_eq!(
+        sent["payload"]["result"]["status"], "FAILURE",
+        "the double-encoded Data is decoded"
+    );
+    assert_eq!(
+        sent["payload"]["result"]["results"][0]["events"][0]["timestamp_unit"],
+        "s"
+    );
+    assert_eq!(
+        sent["instance_id"], "i-0c41d7e98a2f6b531",
+        "ListenerId names the instance"
+    );
+    assert_eq!(
+        sent["queue"],
+        "https://sqs.us-west-2.amazonaws.com/746218537054/cfn-cmd-results-usw2-04"
+    );
+}
+
+#[test]
+fn cfn_hup_continuations_and_failures() {
+    let records = sample("cfn-hup.log");
+    let output = records.iter().find(|r| r["line"] == 40).unwrap();
+    assert_eq!(
+        output["end_line"], 45,
+        "raw output lines and the trailing empty line belong to the record"
+    );
+    assert_eq!(output["action"], "app-config-refresh");
+    assert!(output["output"]
+        .as_str()
+        .unwrap()
+        .ends_with("Reloading nginx: [  OK  ]"));
+    let exited = records.iter().find(|r| r["line"] == 116).unwrap();
+    assert_eq!(
+        (exited["status"].as_str(), exited["exit_code"].as_i64()),
+        (Some("FAILURE"), Some(1))
+    );
+    let none = records.iter().find(|r| r["line"] == 115).unwrap();
+    assert_eq!(none["output"], "<None>");
+    let error = records
+        .iter()
+        .find(|r| r["kind"] == "error" && r["exception"] == "ConnectionError")
+        .unwrap();
+    assert_eq!(error["level"], "ERROR");
+    assert!(error["traceback"].as_array().unwrap().len() >= 2);
+    assert!(
+        error["end_line"].as_u64().unwrap() > error["line"].as_u64().unwrap(),
+        "the traceback is in the record"
+    );
+    let skipped = records
+        .iter()
+        .find(|r| r["kind"] == "command_skipped")
+        .unwrap();
+    assert_eq!(
+        skipped["invocation_id"],
+        "9531985d-5d9d-49f8-9818-e811892f902b"
+    );
+    let refresh = records
+        .iter()
+        .find(|r| r["kind"] == "credentials_refresh" && r["next_refresh_s"].is_number())
+        .unwrap();
+    assert_eq!(refresh["next_refresh_s"], 3599.5);
+    let message = records
+        .iter()
+        .find(|r| r["kind"] == "command_message")
+        .unwrap();
+    assert_eq!(
+        message["payload"]["Expiration"]
+            .as_i64()
+            .map(|ms| ms > 1_500_000_000_000),
+        Some(true),
+        "py2 long parsed"
+    );
 }
