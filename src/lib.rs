@@ -25,8 +25,10 @@
 
 pub mod cli;
 pub mod decode;
+pub mod follow;
 pub mod framing;
 pub mod ids;
+pub mod input;
 pub mod pipeline;
 pub mod record;
 pub mod redact;

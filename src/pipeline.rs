@@ -1,13 +1,18 @@
 //! The parse pipeline for one input: detection → framing → decoding → sink, for a whole
 //! buffer ([`parse_buffer`]) or a stream read line by line ([`parse_stream`]).
 
-use crate::decode::{decode, Context};
-use crate::framing::{detect_by_content, detect_by_name, lines, Framer, Span, DETECT_WINDOW};
-use crate::record::Format;
+use crate::decode::{decode, lookback, text, Context};
+use crate::framing::wrapper::{self, Section};
+use crate::framing::{
+    detect_by_content, detect_by_name, frame, lines, Framer, Span, DETECT_WINDOW,
+};
+use crate::input::Unit;
+use crate::record::{Event, Format, Record};
 use crate::sink::RecordSink;
 use crate::time::Zone;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Options of a parse.
 #[derive(Debug, Clone, Copy, Default)]
@@ -16,6 +21,28 @@ pub struct ParseOptions {
     pub format: Option<Format>,
     /// Zone of the cfn-* local-time stamps.
     pub zone: Zone,
+    /// Year and month the input was last written, for stamps without a year
+    /// (web.stdout.log) when the text itself names no date.
+    pub written: Option<(i32, u32)>,
+}
+
+/// The year and month of the first `YYYY-MM-DD` date in the first [`DETECT_WINDOW`] bytes
+/// of `buf`: applications write full dates inside their syslog lines.
+pub fn infer_year(buf: &[u8]) -> Option<(i32, u32)> {
+    static DATE: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
+    // A constant pattern: compiling it cannot fail.
+    let re = DATE.get_or_init(|| {
+        regex::bytes::Regex::new(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])-[0-3]\d")
+            .expect("date pattern compiles")
+    });
+    let caps = re.captures(&buf[..buf.len().min(DETECT_WINDOW)])?;
+    let number = |i: usize| {
+        std::str::from_utf8(caps.get(i)?.as_bytes())
+            .ok()?
+            .parse()
+            .ok()
+    };
+    Some((number(1)?, number(2)? as u32))
 }
 
 /// What one input held.
@@ -62,17 +89,22 @@ pub fn parse_buffer(
     sink: &mut impl RecordSink,
 ) -> io::Result<Summary> {
     let format = choose_format(options.format, path, buf);
-    let ctx = Context::new(source, format, options.zone);
+    let mut ctx = Context::new(source, format, options.zone);
+    if format == Some(Format::WebStdout) {
+        ctx.year = infer_year(buf).or(options.written);
+    }
     let mut summary = Summary {
         format,
         bytes: buf.len() as u64,
         ..Summary::default()
     };
     let mut framer = Framer::new(format);
+    let mut prev: Option<Event> = None;
     let mut emit = |span: Span, summary: &mut Summary| -> io::Result<()> {
         // Spans are cut from `buf` by the framer, so their bounds lie inside it.
         let bytes = &buf[span.start as usize..span.end as usize];
-        let record = decode(&span, bytes, &ctx);
+        let record = decode(&span, bytes, &ctx, prev.as_ref());
+        prev = lookback(&record.event);
         summary.count(&span, record.is_unparsed());
         sink.record(&record)
     };
@@ -87,6 +119,153 @@ pub fn parse_buffer(
     Ok(summary)
 }
 
+/// What became of one input unit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitSummary {
+    /// One summary per log: one for a plain file, one per section of a wrapper.
+    pub logs: Vec<(String, Summary)>,
+    /// The unit was found in a directory or archive and holds no known format: skipped.
+    pub skipped: bool,
+}
+
+/// Parses one input unit: a wrapper's sections one by one, or the plain log. A unit found
+/// in a directory or an archive whose format is unknown is skipped (and says so); a unit
+/// the user named is always parsed.
+///
+/// # Errors
+/// Only the sink's errors.
+pub fn parse_unit(
+    unit: &Unit,
+    options: ParseOptions,
+    sink: &mut impl RecordSink,
+) -> io::Result<UnitSummary> {
+    if options.format.is_none() {
+        if let Some((_, sections)) = wrapper::unwrap(&unit.data) {
+            let mut logs = Vec::with_capacity(sections.len());
+            for section in &sections {
+                logs.push(parse_section(
+                    &unit.source,
+                    &unit.data,
+                    section,
+                    options,
+                    sink,
+                )?);
+            }
+            return Ok(UnitSummary {
+                logs,
+                skipped: false,
+            });
+        }
+    }
+    let format = choose_format(options.format, Some(&unit.name), &unit.data);
+    // System logs (`messages`, `cron`, `secure`) share the syslog layout of web.stdout.log:
+    // found in a directory or archive, a syslog file counts only when its name says so.
+    let system_syslog = format == Some(Format::WebStdout) && detect_by_name(&unit.name).is_none();
+    if (format.is_none() || system_syslog) && !unit.explicit {
+        return Ok(UnitSummary {
+            logs: Vec::new(),
+            skipped: true,
+        });
+    }
+    let options = ParseOptions {
+        format,
+        written: unit.written.or(options.written),
+        ..options
+    };
+    let summary = parse_buffer(&unit.source, Some(&unit.name), &unit.data, options, sink)?;
+    Ok(UnitSummary {
+        logs: vec![(unit.source.clone(), summary)],
+        skipped: false,
+    })
+}
+
+/// Parses one section of a wrapper: its header lines become a `section` record, its lines
+/// are framed as the log its path names, and every record's lines and offsets are mapped
+/// back into the outer file.
+fn parse_section(
+    outer_source: &str,
+    outer: &[u8],
+    section: &Section,
+    options: ParseOptions,
+    sink: &mut impl RecordSink,
+) -> io::Result<(String, Summary)> {
+    let source = match &section.path {
+        Some(path) => format!("{outer_source}!{path}"),
+        None => outer_source.to_owned(),
+    };
+    let mut summary = Summary::default();
+    if let Some(h) = section.header {
+        let bytes = &outer[h.offset as usize..h.end as usize];
+        let header = Record {
+            source: Arc::from(outer_source),
+            line: h.line,
+            end_line: h.end_line,
+            offset: h.offset,
+            bytes: h.end - h.offset,
+            format: None,
+            ts: None,
+            level: None,
+            pid: None,
+            activity: None,
+            event: Event::Section {
+                path: section.path.clone(),
+            },
+            message: text(bytes).into_owned(),
+            instance_id: section.instance_id.clone(),
+            environment_id: section
+                .path
+                .as_deref()
+                .and_then(crate::ids::environment_id)
+                .map(str::to_owned),
+        };
+        summary.records += 1;
+        sink.record(&header)?;
+    }
+    let mut inner = Vec::new();
+    for l in &section.lines {
+        inner.extend_from_slice(&outer[l.inner_start..l.inner_end]);
+    }
+    let name = section.path.as_deref().map(Path::new);
+    let format = choose_format(options.format, name, &inner);
+    summary.format = format;
+    summary.bytes = section.lines.last().map_or(0, |l| l.inner_end as u64)
+        - section.lines.first().map_or(0, |l| l.offset);
+    let mut ctx = Context::new(&source, format, options.zone);
+    if format == Some(Format::WebStdout) {
+        ctx.year = infer_year(&inner).or(options.written);
+    }
+    if section.instance_id.is_some() {
+        ctx.instance_id.clone_from(&section.instance_id);
+    }
+    let mut prev: Option<Event> = None;
+    for span in frame(&inner, format) {
+        let mut record = decode(
+            &span,
+            &inner[span.start as usize..span.end as usize],
+            &ctx,
+            prev.as_ref(),
+        );
+        prev = lookback(&record.event);
+        // Inner lines are numbered from 1 in the order of `section.lines`.
+        let first = section.lines[(span.line - 1) as usize];
+        let last = section.lines[(span.end_line - 1) as usize];
+        record.line = first.line;
+        record.end_line = last.line;
+        record.offset = first.offset;
+        record.bytes = last.inner_end as u64 - first.offset;
+        summary.count(
+            &Span {
+                line: record.line,
+                start: record.offset,
+                ..span
+            },
+            record.is_unparsed(),
+        );
+        sink.record(&record)?;
+    }
+    Ok((source, summary))
+}
+
 /// An I/O error and whether it came from the input (rather than the sink).
 #[derive(Debug)]
 pub struct StreamError {
@@ -98,19 +277,50 @@ pub struct StreamError {
     pub offset: u64,
 }
 
-/// The open part of a stream: the framer, and the bytes from offset `base` on (the
-/// record still growing and the line just read).
-struct Stream {
+/// Frames and decodes a log fed one line at a time (stdin, follow mode). Holds the
+/// framer and the bytes from offset `base` on: the record still growing and the line just
+/// read.
+#[derive(Debug)]
+pub struct Stream {
     ctx: Context,
     framer: Framer,
     pending: Vec<u8>,
     base: u64,
     summary: Summary,
+    prev: Option<Event>,
 }
 
 impl Stream {
+    /// A stream named `source` in `format` (`None`: unknown, every line unparsed).
+    pub fn new(source: &str, format: Option<Format>, zone: Zone) -> Self {
+        Self {
+            ctx: Context::new(source, format, zone),
+            framer: Framer::new(format),
+            pending: Vec::new(),
+            base: 0,
+            summary: Summary {
+                format,
+                ..Summary::default()
+            },
+            prev: None,
+        }
+    }
+
+    /// What the stream has held so far.
+    pub fn summary(&self) -> Summary {
+        self.summary
+    }
+
+    /// Whether a record is open (fed but not yet written).
+    pub fn has_open_record(&self) -> bool {
+        self.framer.pending_start() < self.framer.offset()
+    }
+
     /// Appends `line` and frames it, writing the record it completes, if any.
-    fn feed(&mut self, line: &[u8], sink: &mut impl RecordSink) -> io::Result<()> {
+    ///
+    /// # Errors
+    /// The sink's error.
+    pub fn feed(&mut self, line: &[u8], sink: &mut impl RecordSink) -> io::Result<()> {
         self.pending.extend_from_slice(line);
         self.summary.bytes += line.len() as u64;
         let start = self.pending.len() - line.len();
@@ -126,14 +336,25 @@ impl Stream {
         // drained) and end within the bytes fed so far.
         let from = (span.start - self.base) as usize;
         let to = (span.end - self.base) as usize;
-        let record = decode(&span, &self.pending[from..to], &self.ctx);
+        let record = decode(
+            &span,
+            &self.pending[from..to],
+            &self.ctx,
+            self.prev.as_ref(),
+        );
+        self.prev = lookback(&record.event);
         self.summary.count(&span, record.is_unparsed());
         self.pending.drain(..to);
         self.base = span.end;
         sink.record(&record)
     }
 
-    fn finish(&mut self, sink: &mut impl RecordSink) -> io::Result<()> {
+    /// Writes the open record, if any, without waiting for the next header. Lines fed
+    /// afterwards that are not headers become `unparsed` records.
+    ///
+    /// # Errors
+    /// The sink's error.
+    pub fn finish(&mut self, sink: &mut impl RecordSink) -> io::Result<()> {
         match self.framer.finish() {
             Some(span) => self.emit(span, sink),
             None => Ok(()),
@@ -183,16 +404,10 @@ pub fn parse_stream(
         },
     };
 
-    let mut stream = Stream {
-        ctx: Context::new(source, format, options.zone),
-        framer: Framer::new(format),
-        pending: Vec::new(),
-        base: 0,
-        summary: Summary {
-            format,
-            ..Summary::default()
-        },
-    };
+    let mut stream = Stream::new(source, format, options.zone);
+    if format == Some(Format::WebStdout) {
+        stream.ctx.year = infer_year(&head).or(options.written);
+    }
     for line in lines(&head) {
         stream
             .feed(line, sink)

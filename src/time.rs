@@ -93,6 +93,27 @@ pub fn rfc3339(ts: &Timestamp, zone: Zone) -> Option<String> {
     Some(out)
 }
 
+/// Formats epoch milliseconds as RFC 3339 UTC with `fraction_digits` (0 or 3) digits.
+pub fn rfc3339_from_epoch_ms(epoch_ms: i64, fraction_digits: u8) -> Option<String> {
+    let utc = chrono::DateTime::<Utc>::from_timestamp_millis(epoch_ms)?.naive_utc();
+    let ts = Timestamp {
+        year: u16::try_from(chrono::Datelike::year(&utc)).ok()?,
+        month: chrono::Datelike::month(&utc) as u8,
+        day: chrono::Datelike::day(&utc) as u8,
+        hour: chrono::Timelike::hour(&utc) as u8,
+        minute: chrono::Timelike::minute(&utc) as u8,
+        second: chrono::Timelike::second(&utc) as u8,
+        nanos: chrono::Timelike::nanosecond(&utc),
+        fraction_digits,
+    };
+    rfc3339(&ts, Zone::Utc)
+}
+
+/// Formats `ts`, written at `offset_s` seconds east of UTC, as RFC 3339 UTC.
+pub fn rfc3339_with_offset(ts: &Timestamp, offset_s: i32) -> Option<String> {
+    rfc3339(ts, Zone::Fixed(FixedOffset::east_opt(offset_s)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +156,27 @@ mod tests {
         assert_eq!(
             rfc3339(&winter, berlin).as_deref(),
             Some("2017-01-16T00:00:00.005Z")
+        );
+    }
+
+    #[test]
+    fn epoch_and_offset_forms() {
+        assert_eq!(
+            rfc3339_from_epoch_ms(1_437_609_879_311, 3).as_deref(),
+            Some("2015-07-23T00:04:39.311Z")
+        );
+        assert_eq!(
+            rfc3339_from_epoch_ms(1_437_609_879_000, 0).as_deref(),
+            Some("2015-07-23T00:04:39Z")
+        );
+        let local = stamp(2015, 7, 23, 2, 21, 20, 0);
+        let ts = Timestamp {
+            fraction_digits: 0,
+            ..local
+        };
+        assert_eq!(
+            rfc3339_with_offset(&ts, 7200).as_deref(),
+            Some("2015-07-23T00:21:20Z")
         );
     }
 

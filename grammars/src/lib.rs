@@ -12,6 +12,13 @@
 //! | [`amzn`] | the `amzn` line header of cfn-hup.log, cfn-init.log, cfn-wire.log |
 //! | [`cfn_hup`] | cfn-hup.log message templates |
 //! | [`cfn_wire`] | cfn-wire.log message templates |
+//! | [`cfn_init`] | cfn-init.log message templates |
+//! | [`cfn_init_cmd`] | cfn-init-cmd.log block lines |
+//! | [`eb_cfn_init`] | eb-cfn-init.log script lines |
+//! | [`engine`] | eb-engine.log (AL2/AL2023 platform engine) header and templates |
+//! | [`healthd`] | healthd application.log and daemon.log |
+//! | [`nginx`] | nginx access.log and error.log |
+//! | [`web_stdout`] | the application's web.stdout.log (syslog style) |
 //! | [`ruby_logger`] | the header of eb-commandprocessor.log and eb-activity.log |
 //! | [`cmd_processor`] | eb-commandprocessor.log message templates |
 //! | [`activity`] | eb-activity.log message templates |
@@ -26,15 +33,22 @@
 pub mod activity;
 pub mod amzn;
 pub mod cfn_hup;
+pub mod cfn_init;
+pub mod cfn_init_cmd;
 pub mod cfn_wire;
 pub mod cmd_processor;
 pub mod common;
+pub mod eb_cfn_init;
+pub mod engine;
 pub mod error;
+pub mod healthd;
+pub mod nginx;
 pub mod py_repr;
 pub mod py_traceback;
 pub mod result_json;
 pub mod ruby_exception;
 pub mod ruby_hash;
 pub mod ruby_logger;
+pub mod web_stdout;
 
 pub use error::PayloadError;

@@ -36,6 +36,10 @@ pub struct ParseArgs {
     /// Keep secrets (credentials, signatures) in the output instead of redacting them.
     #[arg(long)]
     pub no_redact: bool,
+    /// Keep reading the files as they grow, like `tail -F` (survives rotation and
+    /// truncation); stop with Ctrl-C.
+    #[arg(long, short = 'f')]
+    pub follow: bool,
     /// Time zone of the cfn-* logs' local-time stamps: UTC, +HH:MM, or an IANA name.
     #[arg(long, value_name = "TZ", default_value = "UTC")]
     pub tz: String,

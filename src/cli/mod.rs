@@ -8,14 +8,18 @@ mod args;
 
 pub use args::{Cli, Command, FormatArg, FormatsArgs, ParseArgs};
 
-use crate::pipeline::{parse_buffer, parse_stream, ParseOptions, StreamError, Summary};
+use crate::framing::wrapper;
+use crate::input;
+use crate::pipeline::{parse_stream, parse_unit, ParseOptions, Summary};
 use crate::record::{Format, KINDS};
 use crate::redact::Redactor;
 use crate::sink::{JsonLines, RecordSink};
 use crate::time::Zone;
 use clap::Parser;
-use std::io::{self, Write};
-use std::path::Path;
+use std::io::{self, BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Exit status: success.
 pub const EXIT_OK: i32 = 0;
@@ -66,9 +70,12 @@ fn parse(args: &ParseArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
+    let now = chrono::Utc::now();
     let options = ParseOptions {
         format: args.format.map(Format::from),
         zone,
+        // Stdin has no modification time: it is being written now.
+        written: Some((chrono::Datelike::year(&now), chrono::Datelike::month(&now))),
     };
     let redactor = (!args.no_redact).then(Redactor::new);
     let stdout = io::stdout();
@@ -77,31 +84,155 @@ fn parse(args: &ParseArgs) -> i32 {
         redactor,
     );
 
+    if args.follow {
+        return follow(args, options, &mut sink);
+    }
     let stdin_only = [Path::new("-").to_path_buf()];
     let paths = if args.paths.is_empty() {
         &stdin_only[..]
     } else {
         &args.paths[..]
     };
-    let mut status = EXIT_OK;
+    let mut run = Run {
+        options,
+        status: EXIT_OK,
+        strict: args.strict,
+        skipped: 0,
+        output: None,
+    };
     for path in paths {
-        let (source, result) = parse_one(path, options, &mut sink);
-        match result {
-            Ok(summary) => {
-                if report_unparsed(&source, &summary) && args.strict {
-                    status = EXIT_FAILURE;
-                }
-            }
-            Err(Failure::Input(message)) => {
-                eprintln!("eblog: {message}");
-                status = EXIT_FAILURE;
-            }
-            Err(Failure::Output(outcome)) => return finish_output(outcome),
+        if path.as_os_str() == "-" {
+            run.stdin(&mut sink);
+        } else {
+            input::expand(path, true, &mut |unit| run.unit(unit, &mut sink));
+        }
+        if run.output.is_some() {
+            break;
         }
     }
+    if run.skipped > 0 {
+        eprintln!(
+            "eblog: skipped {} file(s) of no known format found in directories or archives",
+            run.skipped
+        );
+    }
+    if let Some(outcome) = run.output.take() {
+        return finish_output(outcome);
+    }
     match sink.flush() {
-        Ok(()) => status,
-        Err(e) => finish_output(write_outcome(e)).max(status),
+        Ok(()) => run.status,
+        Err(e) => finish_output(write_outcome(e)).max(run.status),
+    }
+}
+
+fn follow(args: &ParseArgs, options: ParseOptions, sink: &mut impl RecordSink) -> i32 {
+    if args.paths.is_empty() || args.paths.iter().any(|p| p.as_os_str() == "-") {
+        eprintln!("eblog: --follow needs file paths (stdin is followed already: `tail -F x | eblog parse -`)");
+        return EXIT_USAGE;
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let handler_stop = Arc::clone(&stop);
+    if let Err(e) = ctrlc::set_handler(move || handler_stop.store(true, Ordering::Relaxed)) {
+        eprintln!("eblog: cannot catch Ctrl-C: {e}");
+    }
+    let options = crate::follow::FollowOptions {
+        parse: options,
+        ..Default::default()
+    };
+    match crate::follow::follow(&args.paths, options, sink, &stop) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            eprintln!("eblog: --follow: {e}");
+            EXIT_FAILURE
+        }
+    }
+}
+
+/// The state of one `eblog parse` run across its inputs.
+struct Run {
+    options: ParseOptions,
+    status: i32,
+    strict: bool,
+    skipped: u64,
+    /// Set when writing failed: the run stops.
+    output: Option<Outcome>,
+}
+
+impl Run {
+    fn logged(&mut self, source: &str, summary: &Summary) {
+        if report_unparsed(source, summary) && self.strict {
+            self.status = EXIT_FAILURE;
+        }
+    }
+
+    fn unit(&mut self, unit: Result<input::Unit, input::InputError>, sink: &mut impl RecordSink) {
+        if self.output.is_some() {
+            return;
+        }
+        match unit {
+            Ok(unit) => match parse_unit(&unit, self.options, sink) {
+                Ok(done) => {
+                    self.skipped += u64::from(done.skipped);
+                    for (source, summary) in &done.logs {
+                        self.logged(source, summary);
+                    }
+                }
+                Err(e) => self.output = Some(write_outcome(e)),
+            },
+            Err(e) => {
+                eprintln!("eblog: {e}");
+                self.status = EXIT_FAILURE;
+            }
+        }
+    }
+
+    /// Streams stdin, unless it starts like a wrapper or a compressed file, which need the
+    /// whole input: those are read to the end and parsed as one unit.
+    fn stdin(&mut self, sink: &mut impl RecordSink) {
+        let mut reader = io::BufReader::with_capacity(64 * 1024, io::stdin().lock());
+        let head = match reader.fill_buf() {
+            Ok(head) => head,
+            Err(e) => {
+                eprintln!("eblog: -: read error at byte offset 0: {e}");
+                self.status = EXIT_FAILURE;
+                return;
+            }
+        };
+        let whole = self.options.format.is_none()
+            && (head.starts_with(b"\x1f\x8b")
+                || head.starts_with(b"PK\x03\x04")
+                || wrapper::detect(head).is_some());
+        if whole {
+            let mut data = Vec::new();
+            if let Err(e) = reader.read_to_end(&mut data) {
+                eprintln!("eblog: -: read error: {e}");
+                self.status = EXIT_FAILURE;
+                return;
+            }
+            let now = chrono::Utc::now();
+            let written = Some((chrono::Datelike::year(&now), chrono::Datelike::month(&now)));
+            input::open_bytes(
+                "-".to_owned(),
+                PathBuf::from("-"),
+                data,
+                true,
+                written,
+                &mut |unit| self.unit(unit, sink),
+            );
+            return;
+        }
+        match parse_stream("-", reader, self.options, sink) {
+            Ok(summary) => self.logged("-", &summary),
+            Err(e) if e.reading => {
+                eprintln!(
+                    "eblog: -: read error at byte offset {}: {}",
+                    e.offset, e.error
+                );
+                self.status = EXIT_FAILURE;
+            }
+            Err(e) => self.output = Some(write_outcome(e.error)),
+        }
     }
 }
 
@@ -113,47 +244,6 @@ fn finish_output(outcome: Outcome) -> i32 {
             EXIT_FAILURE
         }
     }
-}
-
-enum Failure {
-    /// The input could not be read; the message names it.
-    Input(String),
-    /// The output could not be written.
-    Output(Outcome),
-}
-
-fn parse_one(
-    path: &Path,
-    options: ParseOptions,
-    sink: &mut impl RecordSink,
-) -> (String, Result<Summary, Failure>) {
-    let source = path.to_string_lossy().into_owned();
-    if source == "-" {
-        let result =
-            parse_stream("-", io::stdin().lock(), options, sink).map_err(|e: StreamError| {
-                if e.reading {
-                    Failure::Input(format!(
-                        "-: read error at byte offset {}: {}",
-                        e.offset, e.error
-                    ))
-                } else {
-                    Failure::Output(write_outcome(e.error))
-                }
-            });
-        return (source, result);
-    }
-    let buf = match std::fs::read(path) {
-        Ok(buf) => buf,
-        Err(e) => {
-            return (
-                source.clone(),
-                Err(Failure::Input(format!("{source}: {e}"))),
-            )
-        }
-    };
-    let result = parse_buffer(&source, Some(path), &buf, options, sink)
-        .map_err(|e| Failure::Output(write_outcome(e)));
-    (source, result)
 }
 
 /// Tells the user about unparsed bytes; returns whether there were any.

@@ -126,7 +126,11 @@ pub(crate) fn event(msg: &Message<'_>) -> Found {
                 queue: queue.to_owned(),
                 payload,
             };
-            return Found { event, instance_id };
+            return Found {
+                event,
+                instance_id,
+                ts: None,
+            };
         }
         CfnHupMessage::Deleting { queue, .. } => Event::MessageDeleted {
             queue: queue.to_owned(),

@@ -44,6 +44,7 @@ pub(crate) fn event(msg: &Message<'_>) -> Found {
                 instance_id: instance_id
                     .filter(|id| id.starts_with("i-"))
                     .map(str::to_owned),
+                ts: None,
             };
         }
         CmdProcessorMessage::Executing { name, label } => Event::CommandStart {
@@ -85,6 +86,7 @@ pub(crate) fn event(msg: &Message<'_>) -> Found {
         CmdProcessorMessage::CommandFailed { name } => Event::CommandFailed {
             command: Some(name.command.to_owned()),
             stage: name.stage,
+            step: None,
             error: None,
             exceptions: Vec::new(),
         },
@@ -95,6 +97,7 @@ pub(crate) fn event(msg: &Message<'_>) -> Found {
             Event::CommandFailed {
                 command: None,
                 stage: None,
+                step: None,
                 error,
                 exceptions: exceptions(chain),
             }

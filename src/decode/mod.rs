@@ -3,15 +3,20 @@
 
 mod activity;
 mod cfn_hup;
+mod cfn_init;
 mod cfn_wire;
 mod cmd_processor;
+mod engine;
 mod generic;
+mod web;
 
-use crate::framing::{Span, SpanKind};
+use crate::framing::{allows_free_text, Span, SpanKind};
 use crate::ids;
 use crate::record::{Event, Format, Record};
 use crate::time::{rfc3339, Zone};
-use eblog_grammars::{amzn, ruby_logger};
+use eblog_grammars::{
+    amzn, eb_cfn_init, engine as engine_grammar, healthd, nginx, ruby_logger, web_stdout,
+};
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -28,6 +33,10 @@ pub struct Context {
     pub instance_id: Option<String>,
     /// Environment id found in the path.
     pub environment_id: Option<String>,
+    /// The year of syslog-style stamps, which carry none (web.stdout.log): the year the
+    /// file was last modified. A stamp whose month is later than `month` is taken from
+    /// the year before.
+    pub year: Option<(i32, u32)>,
 }
 
 impl Context {
@@ -39,6 +48,7 @@ impl Context {
             zone,
             instance_id: ids::instance_id(source).map(str::to_owned),
             environment_id: ids::environment_id(source).map(str::to_owned),
+            year: None,
         }
     }
 }
@@ -70,7 +80,7 @@ impl Message<'_> {
 
 /// Text of `bytes` with invalid UTF-8 replaced, `\r\n` turned into `\n`, and trailing
 /// line terminators removed.
-pub(crate) fn text(bytes: &[u8]) -> Cow<'_, str> {
+pub fn text(bytes: &[u8]) -> Cow<'_, str> {
     let mut end = bytes.len();
     while end > 0 && matches!(bytes[end - 1], b'\n' | b'\r') {
         end -= 1;
@@ -85,39 +95,125 @@ pub(crate) fn text(bytes: &[u8]) -> Cow<'_, str> {
 
 struct Header<'a> {
     ts: Option<String>,
-    level: &'a str,
+    level: Option<&'a str>,
     pid: Option<u32>,
     activity: Option<&'a str>,
     message: &'a [u8],
 }
 
-fn header<'a>(format: Format, bytes: &'a [u8], zone: Zone) -> Option<Header<'a>> {
-    match format {
-        Format::CfnHup | Format::CfnInit | Format::CfnWire | Format::CfnInitCmd => {
-            let (message, h) = amzn::parse_header(bytes).ok()?;
-            Some(Header {
-                ts: rfc3339(&h.ts, zone),
-                level: h.level,
-                pid: h.pid,
-                activity: None,
-                message,
-            })
-        }
-        Format::CmdProcessor | Format::Activity => {
-            let (message, h) = ruby_logger::parse_header(bytes).ok()?;
-            Some(Header {
-                ts: rfc3339(&h.ts, Zone::Utc),
-                level: h.level,
-                pid: Some(h.pid),
-                activity: h.activity,
-                message,
-            })
+impl<'a> Header<'a> {
+    /// A record with no header: the message is the whole text.
+    fn bare(message: &'a [u8]) -> Self {
+        Header {
+            ts: None,
+            level: None,
+            pid: None,
+            activity: None,
+            message,
         }
     }
 }
 
-/// Decodes the span `span` whose bytes are `bytes` into a record.
-pub fn decode(span: &Span, bytes: &[u8], ctx: &Context) -> Record {
+fn header<'a>(format: Format, bytes: &'a [u8], ctx: &Context) -> Option<Header<'a>> {
+    let zone = ctx.zone;
+    let h = match format {
+        Format::CfnHup | Format::CfnInit | Format::CfnWire | Format::CfnInitCmd => {
+            let (message, h) = amzn::parse_header(bytes).ok()?;
+            Header {
+                ts: rfc3339(&h.ts, zone),
+                level: Some(h.level),
+                pid: h.pid,
+                activity: None,
+                message,
+            }
+        }
+        Format::CmdProcessor | Format::Activity => {
+            let (message, h) = ruby_logger::parse_header(bytes).ok()?;
+            Header {
+                ts: rfc3339(&h.ts, Zone::Utc),
+                level: Some(h.level),
+                pid: Some(h.pid),
+                activity: h.activity,
+                message,
+            }
+        }
+        Format::Engine | Format::Hooks => {
+            let (message, h) = engine_grammar::parse_header(bytes).ok()?;
+            Header {
+                ts: rfc3339(&h.ts, Zone::Utc),
+                level: Some(h.level),
+                pid: None,
+                activity: None,
+                message,
+            }
+        }
+        Format::EbCfnInit => match eb_cfn_init::parse_header(bytes) {
+            Ok((message, h)) => Header {
+                ts: rfc3339(&h.ts, Zone::Utc),
+                message,
+                ..Header::bare(bytes)
+            },
+            Err(_) => Header::bare(bytes),
+        },
+        Format::Healthd | Format::NginxAccess => Header::bare(bytes),
+        Format::HealthdDaemon => {
+            let (message, h) = healthd::parse_daemon_header(bytes).ok()?;
+            Header {
+                ts: rfc3339(&h.ts, zone),
+                level: Some(h.level),
+                pid: Some(h.pid),
+                activity: None,
+                message,
+            }
+        }
+        Format::NginxError => {
+            let (message, h) = nginx::parse_error_header(bytes).ok()?;
+            Header {
+                ts: rfc3339(&h.ts, zone),
+                level: Some(h.level),
+                pid: Some(h.pid),
+                activity: None,
+                message,
+            }
+        }
+        Format::WebStdout => {
+            let (message, h) = web_stdout::parse_header(bytes).ok()?;
+            Header {
+                ts: syslog_ts(&h, ctx),
+                pid: h.pid,
+                message,
+                ..Header::bare(bytes)
+            }
+        }
+    };
+    Some(h)
+}
+
+/// The stamp of a syslog line, with the year the context supplies.
+fn syslog_ts(h: &web_stdout::SyslogHeader<'_>, ctx: &Context) -> Option<String> {
+    let (year, month) = ctx.year?;
+    let year = if u32::from(h.month) > month {
+        year - 1
+    } else {
+        year
+    };
+    let ts = eblog_grammars::common::Timestamp {
+        year: u16::try_from(year).ok()?,
+        month: h.month,
+        day: h.day,
+        hour: h.hour,
+        minute: h.minute,
+        second: h.second,
+        nanos: 0,
+        fraction_digits: 0,
+    };
+    rfc3339(&ts, ctx.zone)
+}
+
+/// Decodes the span `span` whose bytes are `bytes` into a record. `prev` is the event of
+/// the record before it in the same file, for the one format (eb-engine.log) whose
+/// command output records are told by what came before.
+pub fn decode(span: &Span, bytes: &[u8], ctx: &Context, prev: Option<&Event>) -> Record {
     let mut record = Record {
         source: Arc::clone(&ctx.source),
         line: span.line,
@@ -141,11 +237,17 @@ pub fn decode(span: &Span, bytes: &[u8], ctx: &Context) -> Record {
         environment_id: ctx.environment_id.clone(),
     };
     let parsed = match (span.kind, ctx.format) {
-        (SpanKind::Record, Some(format)) => header(format, bytes, ctx.zone).map(|h| (format, h)),
+        (SpanKind::Record, Some(format)) => header(format, bytes, ctx).map(|h| (format, h)),
         _ => None,
     };
     let Some((format, h)) = parsed else {
         record.message = text(bytes).into_owned();
+        // A blank line (a wrapper's section separator, a file's leading newline) is not
+        // bad input.
+        let blank = bytes.iter().all(u8::is_ascii_whitespace);
+        if blank || ctx.format.is_some_and(allows_free_text) {
+            record.event = Event::Other;
+        }
         return record;
     };
     let message = text(h.message);
@@ -154,7 +256,7 @@ pub fn decode(span: &Span, bytes: &[u8], ctx: &Context) -> Record {
         None => (message.as_ref(), None),
     };
     let msg = Message {
-        level: h.level,
+        level: h.level.unwrap_or(""),
         first,
         rest,
     };
@@ -163,24 +265,44 @@ pub fn decode(span: &Span, bytes: &[u8], ctx: &Context) -> Record {
         Format::CmdProcessor => cmd_processor::event(&msg),
         Format::Activity => activity::event(&msg),
         Format::CfnWire => cfn_wire::event(&msg),
-        Format::CfnInit | Format::CfnInitCmd => generic::event(&msg),
+        Format::CfnInit => cfn_init::cfn_init(&msg),
+        Format::CfnInitCmd => cfn_init::cmd_log(&msg),
+        Format::EbCfnInit => cfn_init::script(&msg, h.ts.is_some()),
+        Format::Engine | Format::Hooks => engine::event(&msg, prev),
+        Format::Healthd => web::healthd(first),
+        Format::NginxAccess => web::access(first),
+        Format::NginxError => web::error(&msg),
+        Format::WebStdout => web::app_output(bytes),
+        Format::HealthdDaemon => generic::event(&msg),
     };
     record.event = found.event;
     if let Some(id) = found.instance_id {
         record.instance_id = Some(id);
     }
-    record.ts = h.ts;
-    record.level = Some(h.level.to_owned());
+    record.ts = found.ts.or(h.ts);
+    record.level = h.level.map(str::to_owned);
     record.pid = h.pid;
     record.activity = h.activity.map(str::to_owned);
     record.message = message.into_owned();
     record
 }
 
-/// What a template decoder found: the event, and an instance id the record names.
+/// What the next record's decoding needs of this one's event (see [`decode`]'s `prev`):
+/// a copy of the event when it is a command run or its output, else nothing.
+pub fn lookback(event: &Event) -> Option<Event> {
+    matches!(
+        event,
+        Event::CommandExec { .. } | Event::CommandOutput { .. }
+    )
+    .then(|| event.clone())
+}
+
+/// What a template decoder found: the event, and an instance id and a time stamp the
+/// record names (for formats whose stamp is inside the message).
 pub(crate) struct Found {
     pub event: Event,
     pub instance_id: Option<String>,
+    pub ts: Option<String>,
 }
 
 impl From<Event> for Found {
@@ -188,6 +310,7 @@ impl From<Event> for Found {
         Found {
             event,
             instance_id: None,
+            ts: None,
         }
     }
 }

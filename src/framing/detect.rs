@@ -10,22 +10,53 @@ use std::path::Path;
 /// How many leading bytes content detection looks at.
 pub const DETECT_WINDOW: usize = 64 * 1024;
 
-/// The format a file name says, for the agents' own names and their rotations
-/// (`cfn-hup.log`, `cfn-hup.log.1`, `eb-activity.log-20200821`, `eb-commandprocessor.log.gz`).
+/// The agents' own file names, longest first where one is a prefix of another.
+const NAMES: [(&str, Format); 11] = [
+    ("eb-cfn-init.log", Format::EbCfnInit),
+    ("cfn-init-cmd.log", Format::CfnInitCmd),
+    ("cfn-init.log", Format::CfnInit),
+    ("cfn-hup.log", Format::CfnHup),
+    ("cfn-wire.log", Format::CfnWire),
+    ("eb-commandprocessor.log", Format::CmdProcessor),
+    ("eb-activity.log", Format::Activity),
+    ("eb-engine.log", Format::Engine),
+    ("eb-hooks.log", Format::Hooks),
+    ("web.stdout.log", Format::WebStdout),
+    ("daemon.log", Format::HealthdDaemon),
+];
+
+/// Whether `name` holds `stem` where a file name would: at its start or after a separator
+/// of a flattened path (`_var_log_eb-engine.log-1600000000`).
+fn names(name: &str, stem: &str) -> bool {
+    name.match_indices(stem)
+        .any(|(at, _)| at == 0 || matches!(name.as_bytes()[at - 1], b'_' | b'/' | b'-' | b'.'))
+}
+
+/// The format a file's path says, for the agents' own names, their rotations
+/// (`cfn-hup.log.1`, `eb-activity.log-20200821`, `eb-commandprocessor.log.gz`), the
+/// flattened names of logs published to S3 (`_var_log_eb-engine.log-1600000000.gz`), and
+/// the proxy's logs by their folder (`nginx/access.log`, `nginx/healthd/application.log.*`).
 pub fn detect_by_name(path: &Path) -> Option<Format> {
     let name = path.file_name()?.to_str()?;
-    // Longest prefixes first: `cfn-init-cmd.log` before `cfn-init.log`.
-    const NAMES: [(&str, Format); 6] = [
-        ("cfn-init-cmd.log", Format::CfnInitCmd),
-        ("cfn-init.log", Format::CfnInit),
-        ("cfn-hup.log", Format::CfnHup),
-        ("cfn-wire.log", Format::CfnWire),
-        ("eb-commandprocessor.log", Format::CmdProcessor),
-        ("eb-activity.log", Format::Activity),
-    ];
+    let full = path.to_string_lossy();
+    let in_folder = |folder: &str| {
+        full.contains(&format!("{folder}/")) || full.contains(&format!("_{folder}_"))
+    };
+    if name.contains("application.log") && in_folder("healthd") {
+        return Some(Format::Healthd);
+    }
+    if in_folder("nginx") {
+        if names(name, "access.log") {
+            return Some(Format::NginxAccess);
+        }
+        if names(name, "error.log") {
+            return Some(Format::NginxError);
+        }
+    }
     NAMES
         .iter()
-        .find(|(prefix, _)| name.starts_with(prefix))
+        .filter(|(_, f)| *f != Format::HealthdDaemon || in_folder("healthd"))
+        .find(|(stem, _)| names(name, stem))
         .map(|&(_, f)| f)
 }
 
@@ -53,18 +84,44 @@ const CFN_HUP_MARKERS: [&str; 8] = [
     "Refreshing listener credentials",
 ];
 
+/// Formats that one line tells apart on its own.
+fn single_line_format(line: &[u8]) -> Option<Format> {
+    use eblog_grammars::{eb_cfn_init, engine, healthd, nginx, web_stdout};
+    if engine::is_header(line) {
+        Some(Format::Engine)
+    } else if eb_cfn_init::is_header(line) {
+        Some(Format::EbCfnInit)
+    } else if healthd::parse_appstat_line(line).is_some() {
+        Some(Format::Healthd)
+    } else if healthd::is_daemon_header(line) {
+        Some(Format::HealthdDaemon)
+    } else if nginx::parse_access_line(line).is_some() {
+        Some(Format::NginxAccess)
+    } else if nginx::is_error_header(line) {
+        Some(Format::NginxError)
+    } else if web_stdout::is_header(line) {
+        Some(Format::WebStdout)
+    } else {
+        None
+    }
+}
+
 /// The format the first header lines of `head` say, or `None` when no line of the first
 /// [`DETECT_WINDOW`] bytes is a header of any known format.
 pub fn detect_by_content(head: &[u8]) -> Option<Format> {
     let head = &head[..head.len().min(DETECT_WINDOW)];
     let mut amzn_seen = false;
     for line in lines(head).map(trim_eol) {
+        // The Ruby logger's `[ts] LEVEL [pid]` starts like eb-cfn-init's `[ts] `: try it first.
         if let Ok((_, h)) = ruby_logger::parse_header(line) {
             return Some(if h.activity.is_some() {
                 Format::Activity
             } else {
                 Format::CmdProcessor
             });
+        }
+        if let Some(format) = single_line_format(line) {
+            return Some(format);
         }
         if let Ok((message, h)) = amzn::parse_header(line) {
             if h.pid.is_some() {
@@ -108,6 +165,33 @@ mod tests {
             assert_eq!(detect_by_name(Path::new(name)), Some(format), "{name}");
         }
         assert_eq!(detect_by_name(Path::new("x.log")), None);
+        for (name, format) in [
+            ("_var_log_eb-engine.log-1600000000.gz", Format::Engine),
+            ("var/log/eb-engine.log", Format::Engine),
+            ("eb-hooks.log", Format::Hooks),
+            ("/var/log/nginx/access.log", Format::NginxAccess),
+            ("/var/log/nginx/access.log-20220914.gz", Format::NginxAccess),
+            ("/var/log/nginx/error.log", Format::NginxError),
+            (
+                "/var/log/nginx/healthd/application.log.2022-09-14-18",
+                Format::Healthd,
+            ),
+            ("/var/log/healthd/daemon.log", Format::HealthdDaemon),
+            ("web.stdout.log", Format::WebStdout),
+            ("eb-cfn-init.log", Format::EbCfnInit),
+        ] {
+            assert_eq!(detect_by_name(Path::new(name)), Some(format), "{name}");
+        }
+        assert_eq!(
+            detect_by_name(Path::new("/var/log/error.log")),
+            None,
+            "an error.log outside nginx/"
+        );
+        assert_eq!(detect_by_name(Path::new("/var/log/daemon.log")), None);
+        assert_eq!(
+            detect_by_name(Path::new("my-cfn-hup.log.bak")),
+            Some(Format::CfnHup)
+        );
     }
 
     #[test]

@@ -213,7 +213,11 @@ pub enum Event {
         /// Stage, when the name carries one.
         #[serde(skip_serializing_if = "Option::is_none")]
         stage: Option<u32>,
-        /// The outermost exception message, on `Command execution failed:`.
+        /// The step that failed (the engine's instruction).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        step: Option<String>,
+        /// The error text: the outermost exception message (`Command execution failed:`),
+        /// the engine's error text.
         #[serde(skip_serializing_if = "Option::is_none")]
         error: Option<String>,
         /// The exception chain, outermost first.
@@ -349,6 +353,195 @@ pub enum Event {
         /// The response body.
         body: String,
     },
+    /// A platform engine run began (`Starting...`).
+    EngineStart,
+    /// The engine ran a shell command (`Running command /bin/sh -c ...`).
+    CommandExec {
+        /// The command line.
+        command: String,
+    },
+    /// Output of the command run just before, logged as a record of its own.
+    CommandOutput {
+        /// The command whose output it is, when the record before names it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        command: Option<String>,
+    },
+    /// `Executing cleanup logic`.
+    Cleanup,
+    /// `Platform Engine finished execution on command: X`.
+    CommandFinished {
+        /// The engine command.
+        command: String,
+    },
+    /// A platform hook directory: started, missing, its order, finished.
+    HookDir {
+        /// The directory as written.
+        dir: String,
+        /// `start`, `missing`, `order` or `finished`.
+        state: &'static str,
+        /// The hooks, for `order`.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        hooks: Vec<String>,
+    },
+    /// `Running platform hook: PATH`.
+    HookStart {
+        /// The hook path.
+        hook: String,
+    },
+    /// A config set began (`Starting executing the config set X.`, cfn-init's
+    /// `Running configSet X`).
+    ConfigSetStart {
+        /// The config set.
+        config_set: String,
+    },
+    /// A config set ended (`Finished executing the config set X.`).
+    ConfigSetEnd {
+        /// The config set.
+        config_set: String,
+    },
+    /// A process the engine manages was not registered (`stopProcess Warning: ...`).
+    ProcessWarning {
+        /// The process, when named.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        process: Option<String>,
+    },
+    /// One HTTP request, from nginx's access log or healthd's application log.
+    HttpRequest {
+        /// Client address (access log).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        client: Option<String>,
+        /// Method (access log).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        method: Option<String>,
+        /// Path, without the query string in healthd's log.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
+        /// The request line as written (access log).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        request: Option<String>,
+        /// HTTP status.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        status: Option<u16>,
+        /// Response body bytes (access log).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        body_bytes: Option<u64>,
+        /// Request time in milliseconds (healthd).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        request_time_ms: Option<f64>,
+        /// Upstream time in milliseconds (healthd).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        upstream_time_ms: Option<f64>,
+        /// Referrer (access log).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        referrer: Option<String>,
+        /// User agent (access log).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        user_agent: Option<String>,
+        /// X-Forwarded-For.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        forwarded_for: Option<String>,
+    },
+    /// An nginx error-log line, its key-value tail typed.
+    ProxyError {
+        /// The message before the key-value tail.
+        error: String,
+        /// `errno` of `(111: Connection refused)`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        errno: Option<i32>,
+        /// Reason of `(111: Connection refused)`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        /// `connect_failed`, `prematurely_closed`, `timed_out`, `reset`,
+        /// `no_live_upstreams` or `other`, when the upstream is to blame.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        upstream_problem: Option<&'static str>,
+        /// `client:`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        client: Option<String>,
+        /// `request:`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        request: Option<String>,
+        /// `upstream:`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        upstream: Option<String>,
+        /// `host:`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        host: Option<String>,
+    },
+    /// A line the application wrote (web.stdout.log).
+    AppOutput {
+        /// Host name of the syslog line.
+        host: String,
+        /// Syslog tag (`web`).
+        program: String,
+    },
+    /// A cfn-init build banner or config-set list.
+    Build {
+        /// `start`, `complete`, `failed`, `config_sets`, `config_sets_completed`.
+        state: &'static str,
+        /// The config sets, for `config_sets`.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        config_sets: Vec<String>,
+    },
+    /// A cfn-init config began (`Running config X`, cfn-init-cmd.log's `Config X`).
+    ConfigStart {
+        /// The config.
+        config: String,
+    },
+    /// A cfn-init command (`commands`/`container_commands` of `.ebextensions`).
+    CfnCommand {
+        /// The command's name (`01_migrate`), where the line names it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        /// `start`, `test`, `output`, `success`, `failure`, `failure_ignored`.
+        status: &'static str,
+        /// The command line, on failure.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        command: Option<String>,
+        /// Exit code, when written.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        exit_code: Option<i64>,
+        /// The output, for `output`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        output: Option<String>,
+    },
+    /// Another cfn-init step: packages, services, files, accounts, sources, commands.
+    CfnStep {
+        /// `packages`, `services`, `files`, `accounts`, `sources`, `commands`, `other`.
+        group: &'static str,
+        /// What happened, snake_case.
+        step: String,
+        /// What it happened to (package manager, service, path, ...).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        subject: Option<String>,
+        /// More text the template carries.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
+    },
+    /// A bootstrap-script message of eb-cfn-init.log.
+    Bootstrap {
+        /// What the script says, snake_case (`started_bootstrap`, `command_return_code`).
+        step: String,
+        /// The value the message carries (URL, config set, return code, output).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
+    },
+    /// A shell xtrace line (`+ curl ...`) of a bootstrap script.
+    Xtrace {
+        /// The traced command.
+        command: String,
+    },
+    /// A `******* NAME taillog *******` block of eb-cfn-init.log.
+    Taillog {
+        /// The tailed log.
+        name: String,
+    },
+    /// The header lines of a section of a wrapper (tail bundle, CloudWatch download).
+    Section {
+        /// The path of the log the section holds.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
+    },
     /// An error: an `ERROR` record whose template has no kind of its own.
     Error {
         /// The error text (the message's first line).
@@ -415,6 +608,27 @@ impl Event {
             Event::ActivityRetry { .. } => "activity_retry",
             Event::HttpResponse { .. } => "http_response",
             Event::HttpError { .. } => "http_error",
+            Event::Section { .. } => "section",
+            Event::Bootstrap { .. } => "bootstrap",
+            Event::Xtrace { .. } => "xtrace",
+            Event::Taillog { .. } => "taillog",
+            Event::Build { .. } => "build",
+            Event::ConfigStart { .. } => "config_start",
+            Event::CfnCommand { .. } => "cfn_command",
+            Event::CfnStep { .. } => "cfn_step",
+            Event::EngineStart => "engine_start",
+            Event::CommandExec { .. } => "command_exec",
+            Event::CommandOutput { .. } => "command_output",
+            Event::Cleanup => "cleanup",
+            Event::CommandFinished { .. } => "command_finished",
+            Event::HookDir { .. } => "hook_dir",
+            Event::HookStart { .. } => "hook_start",
+            Event::ConfigSetStart { .. } => "config_set_start",
+            Event::ConfigSetEnd { .. } => "config_set_end",
+            Event::ProcessWarning { .. } => "process_warning",
+            Event::HttpRequest { .. } => "http_request",
+            Event::ProxyError { .. } => "proxy_error",
+            Event::AppOutput { .. } => "app_output",
             Event::Error { .. } => "error",
             Event::Other => "other",
             Event::Unparsed { .. } => "unparsed",

@@ -124,7 +124,7 @@ pub const KINDS: &[KindDoc] = &[
         "command_failed",
         "cmd-processor",
         "`Command X failed!` / `Command execution failed: <chain>`",
-        "command, stage, error, exceptions",
+        "command, stage, step, error, exceptions",
     ),
     doc(
         "command_result",

@@ -36,17 +36,49 @@ pub enum Format {
     /// `/var/log/eb-activity.log` (legacy activity log).
     #[serde(rename = "activity")]
     Activity,
+    /// `/var/log/eb-engine.log` (Amazon Linux 2/2023 platform engine).
+    #[serde(rename = "engine")]
+    Engine,
+    /// `/var/log/eb-hooks.log` (platform hooks: engine-style lines and free text).
+    #[serde(rename = "hooks")]
+    Hooks,
+    /// `/var/log/eb-cfn-init.log` (the bootstrap scripts' output).
+    #[serde(rename = "eb-cfn-init")]
+    EbCfnInit,
+    /// `/var/log/nginx/healthd/application.log.*` (healthd's request log).
+    #[serde(rename = "healthd")]
+    Healthd,
+    /// `/var/log/healthd/daemon.log`.
+    #[serde(rename = "healthd-daemon")]
+    HealthdDaemon,
+    /// `/var/log/nginx/access.log`.
+    #[serde(rename = "nginx-access")]
+    NginxAccess,
+    /// `/var/log/nginx/error.log`.
+    #[serde(rename = "nginx-error")]
+    NginxError,
+    /// `/var/log/web.stdout.log` (the application's output through syslog).
+    #[serde(rename = "web-stdout")]
+    WebStdout,
 }
 
 impl Format {
     /// Every format, in the order `eblog formats` lists them.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 14] = [
         Format::CfnHup,
         Format::CfnInit,
         Format::CfnInitCmd,
         Format::CfnWire,
         Format::CmdProcessor,
         Format::Activity,
+        Format::Engine,
+        Format::Hooks,
+        Format::EbCfnInit,
+        Format::Healthd,
+        Format::HealthdDaemon,
+        Format::NginxAccess,
+        Format::NginxError,
+        Format::WebStdout,
     ];
 
     /// The name used in records and on the command line.
@@ -58,6 +90,14 @@ impl Format {
             Format::CfnWire => "cfn-wire",
             Format::CmdProcessor => "cmd-processor",
             Format::Activity => "activity",
+            Format::Engine => "engine",
+            Format::Hooks => "hooks",
+            Format::EbCfnInit => "eb-cfn-init",
+            Format::Healthd => "healthd",
+            Format::HealthdDaemon => "healthd-daemon",
+            Format::NginxAccess => "nginx-access",
+            Format::NginxError => "nginx-error",
+            Format::WebStdout => "web-stdout",
         }
     }
 
@@ -70,6 +110,14 @@ impl Format {
             Format::CfnWire => "/var/log/cfn-wire.log",
             Format::CmdProcessor => "/var/log/eb-commandprocessor.log",
             Format::Activity => "/var/log/eb-activity.log",
+            Format::Engine => "/var/log/eb-engine.log",
+            Format::Hooks => "/var/log/eb-hooks.log",
+            Format::EbCfnInit => "/var/log/eb-cfn-init.log",
+            Format::Healthd => "/var/log/nginx/healthd/application.log.YYYY-MM-DD-HH",
+            Format::HealthdDaemon => "/var/log/healthd/daemon.log",
+            Format::NginxAccess => "/var/log/nginx/access.log",
+            Format::NginxError => "/var/log/nginx/error.log",
+            Format::WebStdout => "/var/log/web.stdout.log",
         }
     }
 

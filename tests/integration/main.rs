@@ -3,5 +3,7 @@
 mod util;
 
 mod cli;
+mod follow;
+mod inputs;
 mod properties;
 mod samples;

@@ -7,15 +7,36 @@ pub fn samples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
 }
 
-/// Every `.log` file in `samples/`, sorted by name.
+/// Every log file under `samples/` (not the READMEs or the wrapper samples of
+/// `samples/bundles/`), sorted by path.
 pub fn sample_logs() -> Vec<PathBuf> {
-    let mut logs: Vec<PathBuf> = std::fs::read_dir(samples_dir())
-        .expect("samples/ exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "log"))
-        .collect();
+    let mut logs = Vec::new();
+    let mut dirs = vec![samples_dir()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("samples/ exists") {
+            let path = entry.expect("readable entry").path();
+            if path.is_dir() {
+                if !path.ends_with("bundles") {
+                    dirs.push(path);
+                }
+            } else if path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().contains(".log"))
+            {
+                logs.push(path);
+            }
+        }
+    }
     logs.sort();
     logs
+}
+
+/// `samples/al2/nginx/error.log` → `al2/nginx/error.log`.
+pub fn sample_name(path: &Path) -> String {
+    path.strip_prefix(samples_dir())
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// The `eblog` binary built for this test run.
