@@ -191,7 +191,9 @@ fn cfn_command(name: Option<&str>, status: &'static str, exit_code: Option<i64>)
 /// The event of one cfn-init-cmd.log line.
 pub(crate) fn cmd_log(msg: &Message<'_>) -> Found {
     let Some(line) = parse_cmd_line(msg.first) else {
-        return super::generic::event(msg);
+        // Every line that is not part of the block structure is command output: cfn-init
+        // 1.4 prefixes it with a TAB, but real cfn-init 2.x logs were seen without one.
+        return Event::CommandOutput { command: None }.into();
     };
     let block = |s: &str| step("block", s.to_owned(), None, None);
     match line {
