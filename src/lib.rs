@@ -21,7 +21,7 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 #![warn(missing_docs)]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod cli;
 pub mod decode;
@@ -32,5 +32,6 @@ pub mod input;
 pub mod pipeline;
 pub mod record;
 pub mod redact;
+pub mod scan;
 pub mod sink;
 pub mod time;

@@ -106,7 +106,7 @@ pub fn parse_buffer(
         let record = decode(&span, bytes, &ctx, prev.as_ref());
         prev = lookback(&record.event);
         summary.count(&span, record.is_unparsed());
-        sink.record(&record)
+        sink.record_owned(record)
     };
     for line in lines(buf) {
         if let Some(span) = framer.push_line(line) {
@@ -219,7 +219,7 @@ fn parse_section(
                 .map(str::to_owned),
         };
         summary.records += 1;
-        sink.record(&header)?;
+        sink.record_owned(header)?;
     }
     let mut inner = Vec::new();
     for l in &section.lines {
@@ -261,7 +261,7 @@ fn parse_section(
             },
             record.is_unparsed(),
         );
-        sink.record(&record)?;
+        sink.record_owned(record)?;
     }
     Ok((source, summary))
 }
@@ -346,7 +346,7 @@ impl Stream {
         self.summary.count(&span, record.is_unparsed());
         self.pending.drain(..to);
         self.base = span.end;
-        sink.record(&record)
+        sink.record_owned(record)
     }
 
     /// Writes the open record, if any, without waiting for the next header. Lines fed

@@ -21,6 +21,25 @@ pub const REDACTED: &str = "[REDACTED]";
 const SECRET_WORDS: &str =
     r"SECRET|PASSWORD|PASSWD|TOKEN|ACCESS_KEY|ACCESSKEY|PRIVATE_KEY|CREDENTIAL|API_KEY";
 
+/// Words one of which every secret the rules redact sits next to (the key words above,
+/// key-id prefixes, signed-URL parameter names); matched case-insensitively.
+const HINT_WORDS: [&str; 14] = [
+    "secret",
+    "password",
+    "passwd",
+    "token",
+    "access_key",
+    "accesskey",
+    "private_key",
+    "credential",
+    "api_key",
+    "akia",
+    "asia",
+    "signature",
+    "awsaccesskeyid",
+    "x-amz-",
+];
+
 /// Compiled redaction rules.
 #[derive(Debug, Clone)]
 pub struct Redactor {
@@ -30,6 +49,7 @@ pub struct Redactor {
     key_id: Regex,
     url_param: Regex,
     secret_key: Regex,
+    hint: aho_corasick::AhoCorasick,
 }
 
 impl Default for Redactor {
@@ -60,7 +80,19 @@ impl Redactor {
                 r#"(?i)(?P<k>[?&](?:X-Amz-Signature|X-Amz-Security-Token|X-Amz-Credential|Signature|AWSAccessKeyId)=)(?P<v>[^&\s'"\\]+)"#,
             ),
             secret_key: compile(&format!("^{key}$")),
+            // A constant word list: building the automaton cannot fail.
+            hint: aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(HINT_WORDS)
+                .expect("hint automaton builds"),
         }
+    }
+
+    /// Whether `text` might hold a secret at all: a fast check that lets records with no
+    /// secret-looking word skip redaction. Every field of a record is derived from its
+    /// message text, so a record whose message has no hint holds no secret.
+    pub fn might_contain_secret(&self, text: &str) -> bool {
+        self.hint.is_match(text)
     }
 
     /// Whether an object key names a secret.
@@ -176,6 +208,15 @@ mod tests {
             v,
             json!({"env": {"RESULT_SECRET_KEY": "[REDACTED]", "PATH": "/bin", "n": {"API_KEY": "[REDACTED]"}}})
         );
+    }
+
+    #[test]
+    fn hints() {
+        let r = Redactor::new();
+        assert!(r.might_contain_secret("'RESULT_SECRET_KEY': u'x'"));
+        assert!(r.might_contain_secret("key ASIAZ3EXAMPLE7QWERTY"));
+        assert!(r.might_contain_secret("?X-Amz-Credential=abc"));
+        assert!(!r.might_contain_secret("Running 3 of 6 actions: AppDeployPreHook..."));
     }
 
     #[test]

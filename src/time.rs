@@ -5,7 +5,6 @@
 
 use chrono::{FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use eblog_grammars::common::Timestamp;
-use std::fmt::Write as _;
 use std::str::FromStr;
 
 /// The time zone local-time stamps were written in.
@@ -79,18 +78,49 @@ fn to_utc(local: NaiveDateTime, zone: Zone) -> Option<NaiveDateTime> {
 /// Returns `None` for an impossible date (`2017-02-30`) or a local time that does not
 /// exist in `zone`.
 pub fn rfc3339(ts: &Timestamp, zone: Zone) -> Option<String> {
-    let utc = to_utc(naive(ts)?, zone)?;
-    let mut out = String::with_capacity(24);
-    // Writing to a String cannot fail.
-    let _ = write!(out, "{}", utc.format("%Y-%m-%dT%H:%M:%S"));
-    if ts.fraction_digits > 0 {
-        let digits = usize::from(ts.fraction_digits.min(9));
-        let nanos = format!("{:09}", chrono::Timelike::nanosecond(&utc) % 1_000_000_000);
+    let local = naive(ts)?;
+    let utc = if zone == Zone::Utc {
+        local
+    } else {
+        to_utc(local, zone)?
+    };
+    Some(format_utc(&utc, ts.fraction_digits))
+}
+
+/// Appends `value` as exactly `width` decimal digits (the low ones).
+fn push_digits(out: &mut String, mut value: u32, width: usize) {
+    let mut buf = [b'0'; 10];
+    for slot in buf[..width].iter_mut().rev() {
+        *slot = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+    out.extend(buf[..width].iter().map(|&b| char::from(b)));
+}
+
+/// Writes `utc` as `YYYY-MM-DDThh:mm:ss[.f]Z` with `digits` fraction digits, by hand: this
+/// runs once per record, and chrono's formatter parses its pattern every time.
+fn format_utc(utc: &NaiveDateTime, digits: u8) -> String {
+    use chrono::{Datelike, Timelike};
+    let mut out = String::with_capacity(32);
+    push_digits(&mut out, utc.year().clamp(0, 9999) as u32, 4);
+    for (sep, value) in [
+        ('-', utc.month()),
+        ('-', utc.day()),
+        ('T', utc.hour()),
+        (':', utc.minute()),
+        (':', utc.second()),
+    ] {
+        out.push(sep);
+        push_digits(&mut out, value, 2);
+    }
+    if digits > 0 {
+        let digits = usize::from(digits.min(9));
         out.push('.');
-        out.push_str(&nanos[..digits]);
+        let nanos = utc.nanosecond() % 1_000_000_000;
+        push_digits(&mut out, nanos / 10u32.pow(9 - digits as u32), digits);
     }
     out.push('Z');
-    Some(out)
+    out
 }
 
 /// Formats epoch milliseconds as RFC 3339 UTC with `fraction_digits` (0 or 3) digits.

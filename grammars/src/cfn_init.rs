@@ -796,7 +796,7 @@ fn command_result(i: &str) -> Option<CfnInitMessage<'_>> {
     let output_at = body.find(" output:");
     let paren_at = body.find(" (");
     match (output_at, paren_at) {
-        (Some(o), p) if p.map_or(true, |p| o < p) => {
+        (Some(o), p) if p.is_none_or(|p| o < p) => {
             let name = &body[..o];
             let output = &body[o + " output:".len()..];
             (!name.is_empty()).then_some(CfnInitMessage::CommandOutput {

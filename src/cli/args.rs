@@ -1,4 +1,4 @@
-//! Command-line flags (clap). Only this module and `cli::run` know about them.
+//! Command-line flags (clap). Only this module and `cli` know about them.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -15,34 +15,97 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Parse logs into JSON lines on stdout, one record per line, in input order.
+    /// Parse logs into records on stdout (JSON lines by default), in input order.
     Parse(ParseArgs),
+    /// Scan a fleet's logs into a dataset directory (Parquet tables, Hive-partitioned).
+    Scan(ScanArgs),
     /// List the formats eblog reads, or (with --kinds) the record kinds and their fields.
     Formats(FormatsArgs),
+}
+
+/// Flags shared by `parse` and `scan`.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Force the format instead of detecting it (by file name, then by content).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+    /// Keep secrets (credentials, signatures) in the output instead of redacting them.
+    #[arg(long)]
+    pub no_redact: bool,
+    /// Time zone of the local-time stamps (cfn-* logs, nginx error log, syslog): UTC,
+    /// +HH:MM, or an IANA name.
+    #[arg(long, value_name = "TZ", default_value = "UTC")]
+    pub tz: String,
+    /// Worker threads (0: one per core).
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Read every file instead of memory-mapping large ones.
+    #[arg(long)]
+    pub no_mmap: bool,
 }
 
 /// `eblog parse` flags.
 #[derive(Debug, Args)]
 pub struct ParseArgs {
-    /// Files to parse; `-` or nothing reads stdin.
+    /// Files, directories, .gz or .zip bundles to parse; `-` or nothing reads stdin.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Force the format instead of detecting it (by file name, then by content).
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<FormatArg>,
+    /// Shared flags.
+    #[command(flatten)]
+    pub common: CommonArgs,
     /// Exit with status 1 when any input holds bytes that are not records (`unparsed`).
     #[arg(long)]
     pub strict: bool,
-    /// Keep secrets (credentials, signatures) in the output instead of redacting them.
-    #[arg(long)]
-    pub no_redact: bool,
     /// Keep reading the files as they grow, like `tail -F` (survives rotation and
     /// truncation); stop with Ctrl-C.
     #[arg(long, short = 'f')]
     pub follow: bool,
-    /// Time zone of the cfn-* logs' local-time stamps: UTC, +HH:MM, or an IANA name.
-    #[arg(long, value_name = "TZ", default_value = "UTC")]
-    pub tz: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub to: ParseOutput,
+    /// Write to this file instead of stdout (required for parquet).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `eblog scan` flags.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files, directories, .gz or .zip bundles to scan.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The dataset directory to write (created; a previous eblog dataset there is replaced).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Table file format.
+    #[arg(long, value_enum, default_value = "parquet")]
+    pub to: ScanOutput,
+    /// Shared flags.
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// No progress bar and no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `eblog parse --to` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ParseOutput {
+    /// JSON lines: one record per line, every field.
+    Jsonl,
+    /// CSV of the envelope columns.
+    Csv,
+    /// One flat Parquet file of records (needs -o).
+    Parquet,
+}
+
+/// `eblog scan --to` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanOutput {
+    /// Parquet files, zstd-compressed.
+    Parquet,
+    /// JSON-lines files with the same layout.
+    Jsonl,
 }
 
 /// `eblog formats` flags.
@@ -55,19 +118,22 @@ pub struct FormatsArgs {
 
 /// The `--format` values (kept apart from the library's `Format`).
 #[derive(Debug, Clone, Copy, ValueEnum)]
+#[allow(missing_docs)]
 pub enum FormatArg {
-    /// cfn-hup.log
     CfnHup,
-    /// cfn-init.log
     CfnInit,
-    /// cfn-init-cmd.log
     CfnInitCmd,
-    /// cfn-wire.log
     CfnWire,
-    /// eb-commandprocessor.log
     CmdProcessor,
-    /// eb-activity.log
     Activity,
+    Engine,
+    Hooks,
+    EbCfnInit,
+    Healthd,
+    HealthdDaemon,
+    NginxAccess,
+    NginxError,
+    WebStdout,
 }
 
 impl From<FormatArg> for crate::record::Format {
@@ -80,6 +146,14 @@ impl From<FormatArg> for crate::record::Format {
             FormatArg::CfnWire => Format::CfnWire,
             FormatArg::CmdProcessor => Format::CmdProcessor,
             FormatArg::Activity => Format::Activity,
+            FormatArg::Engine => Format::Engine,
+            FormatArg::Hooks => Format::Hooks,
+            FormatArg::EbCfnInit => Format::EbCfnInit,
+            FormatArg::Healthd => Format::Healthd,
+            FormatArg::HealthdDaemon => Format::HealthdDaemon,
+            FormatArg::NginxAccess => Format::NginxAccess,
+            FormatArg::NginxError => Format::NginxError,
+            FormatArg::WebStdout => Format::WebStdout,
         }
     }
 }

@@ -108,6 +108,17 @@ impl Framer {
         }
     }
 
+    /// A framer for a piece of a file that starts at byte `offset`, on line `line`: the
+    /// scanner frames chunks of one large file in parallel, each cut at a record start.
+    pub fn resume(format: Option<Format>, line: u64, offset: u64) -> Self {
+        Self {
+            format,
+            current: None,
+            next_line: line,
+            next_offset: offset,
+        }
+    }
+
     /// Feeds the next line (with its `\n`, if it has one) and returns the span it
     /// completed, if any. A line without `\n` must be the last one.
     pub fn push_line(&mut self, line: &[u8]) -> Option<Span> {
@@ -191,7 +202,12 @@ pub fn lines(buf: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// Frames a whole buffer of `format` into spans that cover it exactly.
 pub fn frame(buf: &[u8], format: Option<Format>) -> Vec<Span> {
-    let mut framer = Framer::new(format);
+    frame_from(buf, format, 1, 0)
+}
+
+/// Frames `buf`, a piece of a file starting at `line` and byte `offset`.
+pub fn frame_from(buf: &[u8], format: Option<Format>, line: u64, offset: u64) -> Vec<Span> {
+    let mut framer = Framer::resume(format, line, offset);
     let mut spans: Vec<Span> = lines(buf)
         .filter_map(|line| framer.push_line(line))
         .collect();

@@ -18,6 +18,11 @@ impl<W: Write> JsonLines<W> {
         Self { out, redactor }
     }
 
+    /// The underlying writer, to take what was written.
+    pub fn get_mut(&mut self) -> &mut W {
+        &mut self.out
+    }
+
     /// The underlying writer.
     pub fn into_inner(self) -> W {
         self.out
@@ -27,12 +32,12 @@ impl<W: Write> JsonLines<W> {
 impl<W: Write> RecordSink for JsonLines<W> {
     fn record(&mut self, record: &Record) -> io::Result<()> {
         match &self.redactor {
-            Some(redactor) => {
+            Some(redactor) if redactor.might_contain_secret(&record.message) => {
                 let mut value = serde_json::to_value(record).map_err(io::Error::other)?;
                 redactor.redact_value(&mut value);
                 serde_json::to_writer(&mut self.out, &value).map_err(io::Error::from)?;
             }
-            None => serde_json::to_writer(&mut self.out, record).map_err(io::Error::from)?,
+            _ => serde_json::to_writer(&mut self.out, record).map_err(io::Error::from)?,
         }
         self.out.write_all(b"\n")
     }

@@ -1,6 +1,9 @@
 //! Sinks: where records go. The pipeline pushes records into a [`RecordSink`].
 
+pub mod csv;
+pub mod dataset;
 mod jsonl;
+pub mod parquet;
 
 pub use jsonl::JsonLines;
 
@@ -15,6 +18,14 @@ pub trait RecordSink {
     /// The sink's I/O error; the pipeline stops on the first one.
     fn record(&mut self, record: &Record) -> io::Result<()>;
 
+    /// Takes one record by value: sinks that keep records override it to avoid a copy.
+    ///
+    /// # Errors
+    /// As [`record`](Self::record).
+    fn record_owned(&mut self, record: Record) -> io::Result<()> {
+        self.record(&record)
+    }
+
     /// Pushes buffered output on (called when the input would block, for streams).
     ///
     /// # Errors
@@ -27,6 +38,10 @@ impl<S: RecordSink + ?Sized> RecordSink for &mut S {
         (**self).record(record)
     }
 
+    fn record_owned(&mut self, record: Record) -> io::Result<()> {
+        (**self).record_owned(record)
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         (**self).flush()
     }
@@ -36,6 +51,11 @@ impl<S: RecordSink + ?Sized> RecordSink for &mut S {
 impl RecordSink for Vec<Record> {
     fn record(&mut self, record: &Record) -> io::Result<()> {
         self.push(record.clone());
+        Ok(())
+    }
+
+    fn record_owned(&mut self, record: Record) -> io::Result<()> {
+        self.push(record);
         Ok(())
     }
 

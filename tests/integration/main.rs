@@ -7,3 +7,4 @@ mod follow;
 mod inputs;
 mod properties;
 mod samples;
+mod scanner;

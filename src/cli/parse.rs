@@ -1,0 +1,286 @@
+//! `eblog parse`: records on stdout (or `-o FILE`) as JSON lines, CSV or one Parquet file.
+
+use super::{
+    report_inputs, summary_line, write_failed, ParseArgs, ParseOutput, EXIT_FAILURE, EXIT_OK,
+    EXIT_USAGE,
+};
+use crate::framing::wrapper;
+use crate::input;
+use crate::pipeline::{parse_stream, parse_unit, Summary};
+use crate::redact::Redactor;
+use crate::scan::{scan, InputReport, JsonLinesEncoder, ScanOptions, ScanSummary, WriteSink};
+use crate::sink::csv::{Csv, CsvEncoder};
+use crate::sink::{JsonLines, RecordSink};
+use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+pub(super) fn run(args: &ParseArgs) -> i32 {
+    let (options, redactor) = match super::options(&args.common) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    if args.follow {
+        return follow(args, &options, redactor);
+    }
+    let stdin_only = [PathBuf::from("-")];
+    let paths = if args.paths.is_empty() {
+        &stdin_only[..]
+    } else {
+        &args.paths[..]
+    };
+    if args.to == ParseOutput::Parquet {
+        return parquet(args, paths, &options, redactor);
+    }
+    let mut out: Box<dyn Write + Send> = match &args.output {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => Box::new(io::BufWriter::with_capacity(256 * 1024, f)),
+            Err(e) => {
+                eprintln!("eblog: {}: {e}", path.display());
+                return EXIT_FAILURE;
+            }
+        },
+        None => Box::new(io::BufWriter::with_capacity(256 * 1024, io::stdout())),
+    };
+    if args.to == ParseOutput::Csv {
+        if let Err(e) = Csv::new(&mut out, true, None).and_then(Csv::into_inner) {
+            return write_failed(&e);
+        }
+    }
+    let started = Instant::now();
+    let mut total = ScanSummary::default();
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut groups: Vec<Vec<PathBuf>> = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            groups.push(std::mem::take(&mut files));
+            groups.push(vec![path.clone()]);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    groups.push(files);
+    for group in groups.into_iter().filter(|g| !g.is_empty()) {
+        let result = if group[0].as_os_str() == "-" {
+            stdin(args.to, &options, redactor.clone(), &mut out)
+        } else {
+            files_to(args.to, &group, &options, redactor.clone(), &mut out)
+        };
+        match result {
+            Ok(summary) => merge(&mut total, summary),
+            Err(e) => return write_failed(&e),
+        }
+    }
+    if let Err(e) = out.flush() {
+        return write_failed(&e);
+    }
+    let (unreadable, unparsed) = report_inputs(&total);
+    if io::stderr().is_terminal() {
+        eprintln!("{}", summary_line(&total, started.elapsed().as_secs_f64()));
+    }
+    if unreadable || (unparsed && args.strict) {
+        EXIT_FAILURE
+    } else {
+        EXIT_OK
+    }
+}
+
+fn merge(total: &mut ScanSummary, part: ScanSummary) {
+    total.bytes += part.bytes;
+    total.records += part.records;
+    total.unparsed += part.unparsed;
+    total.errors += part.errors;
+    total.skipped += part.skipped;
+    total.inputs.extend(part.inputs);
+}
+
+/// Scans files in parallel into the output.
+fn files_to(
+    to: ParseOutput,
+    paths: &[PathBuf],
+    options: &ScanOptions,
+    redactor: Option<Redactor>,
+    out: &mut (dyn Write + Send),
+) -> io::Result<ScanSummary> {
+    let mut sink = WriteSink(out);
+    let none = |_: u64| {};
+    match to {
+        ParseOutput::Csv => scan(paths, options, &CsvEncoder { redactor }, &mut sink, &none),
+        _ => scan(
+            paths,
+            options,
+            &JsonLinesEncoder { redactor },
+            &mut sink,
+            &none,
+        ),
+    }
+}
+
+fn report(source: &str, summary: &Summary) -> InputReport {
+    InputReport {
+        source: source.to_owned(),
+        bytes: summary.bytes,
+        format: summary.format,
+        records: summary.records,
+        unparsed: summary.unparsed,
+        first_unparsed: summary.first_unparsed,
+        skipped: false,
+        error: None,
+    }
+}
+
+fn single(report: InputReport) -> ScanSummary {
+    ScanSummary {
+        bytes: report.bytes,
+        records: report.records,
+        unparsed: report.unparsed,
+        errors: u64::from(report.error.is_some()),
+        skipped: u64::from(report.skipped),
+        inputs: vec![report],
+    }
+}
+
+/// Streams stdin into the output, unless it starts like a wrapper or a compressed file,
+/// which need the whole input: those are read to the end and parsed as one unit.
+fn stdin(
+    to: ParseOutput,
+    options: &ScanOptions,
+    redactor: Option<Redactor>,
+    out: &mut (dyn Write + Send),
+) -> io::Result<ScanSummary> {
+    match to {
+        ParseOutput::Csv => stdin_into(options, &mut Csv::new(out, false, redactor)?),
+        _ => stdin_into(options, &mut JsonLines::new(out, redactor)),
+    }
+}
+
+fn stdin_into(options: &ScanOptions, sink: &mut impl RecordSink) -> io::Result<ScanSummary> {
+    let read_error = |e: io::Error, offset: u64| {
+        Ok(single(InputReport {
+            source: "-".into(),
+            error: Some(format!("read error at byte offset {offset}: {e}")),
+            ..InputReport::default()
+        }))
+    };
+    let mut reader = io::BufReader::with_capacity(64 * 1024, io::stdin().lock());
+    let head = match reader.fill_buf() {
+        Ok(head) => head,
+        Err(e) => return read_error(e, 0),
+    };
+    let whole = options.parse.format.is_none()
+        && (head.starts_with(b"\x1f\x8b")
+            || head.starts_with(b"PK\x03\x04")
+            || wrapper::detect(head).is_some());
+    if !whole {
+        return match parse_stream("-", reader, options.parse, sink) {
+            Ok(summary) => Ok(single(report("-", &summary))),
+            Err(e) if e.reading => read_error(e.error, e.offset),
+            Err(e) => Err(e.error),
+        };
+    }
+    let mut data = Vec::new();
+    if let Err(e) = reader.read_to_end(&mut data) {
+        return read_error(e, data.len() as u64);
+    }
+    let mut total = ScanSummary::default();
+    let mut failed: io::Result<()> = Ok(());
+    input::open_bytes(
+        "-".to_owned(),
+        PathBuf::from("-"),
+        data,
+        true,
+        options.parse.written,
+        &mut |unit| match unit {
+            Ok(unit) => match parse_unit(&unit, options.parse, sink) {
+                Ok(done) => {
+                    for (source, s) in &done.logs {
+                        merge(&mut total, single(report(source, s)));
+                    }
+                }
+                Err(e) => failed = Err(e),
+            },
+            Err(e) => merge(
+                &mut total,
+                single(InputReport {
+                    source: e.source.clone(),
+                    error: Some(e.error.to_string()),
+                    ..InputReport::default()
+                }),
+            ),
+        },
+    );
+    failed.map(|()| total)
+}
+
+/// `--to parquet -o FILE`: one flat records file.
+fn parquet(
+    args: &ParseArgs,
+    paths: &[PathBuf],
+    options: &ScanOptions,
+    redactor: Option<Redactor>,
+) -> i32 {
+    let Some(output) = &args.output else {
+        eprintln!("eblog: --to parquet writes a file: name it with -o FILE");
+        return EXIT_USAGE;
+    };
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        eprintln!("eblog: --to parquet reads files, not stdin");
+        return EXIT_USAGE;
+    }
+    let mut sink = match crate::sink::dataset::RecordsFileSink::create(output) {
+        Ok(sink) => sink,
+        Err(e) => {
+            eprintln!("eblog: {}: {e}", output.display());
+            return EXIT_FAILURE;
+        }
+    };
+    let encoder = crate::sink::dataset::RecordsEncoder { redactor };
+    let summary = match scan(paths, options, &encoder, &mut sink, &|_| {}) {
+        Ok(summary) => summary,
+        Err(e) => {
+            eprintln!("eblog: {}: {e}", output.display());
+            return EXIT_FAILURE;
+        }
+    };
+    if let Err(e) = sink.finish() {
+        eprintln!("eblog: {}: {e}", output.display());
+        return EXIT_FAILURE;
+    }
+    let (unreadable, unparsed) = report_inputs(&summary);
+    if unreadable || (unparsed && args.strict) {
+        EXIT_FAILURE
+    } else {
+        EXIT_OK
+    }
+}
+
+fn follow(args: &ParseArgs, options: &ScanOptions, redactor: Option<Redactor>) -> i32 {
+    if args.paths.is_empty() || args.paths.iter().any(|p| p.as_os_str() == "-") {
+        eprintln!("eblog: --follow needs file paths (stdin is followed already: `tail -F x | eblog parse -`)");
+        return EXIT_USAGE;
+    }
+    if args.to != ParseOutput::Jsonl {
+        eprintln!("eblog: --follow writes JSON lines");
+        return EXIT_USAGE;
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let handler_stop = Arc::clone(&stop);
+    if let Err(e) = ctrlc::set_handler(move || handler_stop.store(true, Ordering::Relaxed)) {
+        eprintln!("eblog: cannot catch Ctrl-C: {e}");
+    }
+    let mut sink = JsonLines::new(io::BufWriter::new(io::stdout().lock()), redactor);
+    let follow_options = crate::follow::FollowOptions {
+        parse: options.parse,
+        ..Default::default()
+    };
+    match crate::follow::follow(&args.paths, follow_options, &mut sink, &stop) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            eprintln!("eblog: --follow: {e}");
+            EXIT_FAILURE
+        }
+    }
+}

@@ -1,0 +1,713 @@
+//! The fleet scanner: discovers files, parses them in parallel across files and across
+//! chunks of one large file, and hands encoded chunks to a sink in input order, so the
+//! output is byte-identical whatever the thread count and whether files were mapped.
+//!
+//! How it works:
+//! - Paths are expanded into jobs in a deterministic order (directories walked sorted by
+//!   file name).
+//! - A small file, a compressed file, an archive or a wrapper is one task: read, unwrapped,
+//!   parsed and encoded by one worker.
+//! - A large plain file is read region by region ([`source::RegionReader`]: mapped or read,
+//!   [`ScanOptions::segment_bytes`] at a time), each region cut into chunks of about
+//!   [`ScanOptions::chunk_bytes`] at record starts, so multi-line records never split; the
+//!   newlines of the chunks are counted in parallel and summed to number their lines.
+//! - Tasks run on a rayon pool in windows of a bounded size; each window's encoded chunks
+//!   go, in order, to a writer thread that owns the sink, while the next window is parsed.
+//!   Memory stays bounded by the window, not by the input.
+
+pub mod source;
+
+pub use source::{MmapChoice, MMAP_MIN_BYTES};
+
+use crate::decode::{decode, lookback, Context};
+use crate::framing::{frame_from, is_line_per_record, wrapper, Span};
+use crate::input::{self, Unit};
+use crate::pipeline::{choose_format, infer_year, parse_unit, ParseOptions};
+use crate::record::{Event, Format, Record};
+use eblog_grammars::common::trim_eol;
+use rayon::prelude::*;
+use serde::Serialize;
+use source::RegionReader;
+use std::collections::BTreeMap;
+use std::io::{self, Read};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::Arc;
+
+/// How to scan.
+#[derive(Debug, Clone, Copy)]
+pub struct ScanOptions {
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+    /// Parse options (format, zone).
+    pub parse: ParseOptions,
+    /// Whether large files may be memory-mapped.
+    pub mmap: MmapChoice,
+    /// Target size of one parallel chunk of a large file.
+    pub chunk_bytes: usize,
+    /// Size of the region of a large file held in memory at once.
+    pub segment_bytes: usize,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        Self {
+            threads: 0,
+            parse: ParseOptions::default(),
+            mmap: MmapChoice::Auto,
+            chunk_bytes: 2 * 1024 * 1024,
+            segment_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// Turns a batch of records into an encoded chunk; runs on the worker threads.
+pub trait Encoder: Sync {
+    /// What one batch becomes (JSON-lines bytes, Arrow batches, ...).
+    type Chunk: Send;
+
+    /// Encodes `records`, which are in input order.
+    ///
+    /// # Errors
+    /// An encoding error; the scan stops.
+    fn encode(&self, records: Vec<Record>) -> io::Result<Self::Chunk>;
+}
+
+/// Receives encoded chunks in input order, on one writer thread.
+pub trait ChunkSink: Send {
+    /// What it receives.
+    type Chunk: Send;
+
+    /// Writes one chunk.
+    ///
+    /// # Errors
+    /// A write error; the scan stops.
+    fn write(&mut self, chunk: Self::Chunk) -> io::Result<()>;
+}
+
+/// What the scanner found in one input: a file, a member of an archive, or a section of
+/// a wrapper.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct InputReport {
+    /// The input's name as records carry it in `source`.
+    pub source: String,
+    /// Bytes parsed (decompressed).
+    pub bytes: u64,
+    /// The format used.
+    pub format: Option<Format>,
+    /// Records written.
+    pub records: u64,
+    /// Of which `unparsed`.
+    pub unparsed: u64,
+    /// Line and byte offset of the first unparsed record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_unparsed: Option<(u64, u64)>,
+    /// Found in a directory or archive with no known format: not parsed.
+    pub skipped: bool,
+    /// Why the input could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl InputReport {
+    fn merge(&mut self, other: &InputReport) {
+        self.bytes += other.bytes;
+        self.records += other.records;
+        self.unparsed += other.unparsed;
+        if self.first_unparsed.is_none() {
+            self.first_unparsed = other.first_unparsed;
+        }
+        self.format = self.format.or(other.format);
+    }
+}
+
+/// What a whole scan found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ScanSummary {
+    /// One report per input, in input order.
+    pub inputs: Vec<InputReport>,
+    /// Bytes parsed.
+    pub bytes: u64,
+    /// Records written.
+    pub records: u64,
+    /// Unparsed records.
+    pub unparsed: u64,
+    /// Inputs that could not be read.
+    pub errors: u64,
+    /// Inputs skipped for having no known format.
+    pub skipped: u64,
+}
+
+/// A file to scan.
+struct Job {
+    path: PathBuf,
+    explicit: bool,
+}
+
+/// Expands `paths` into files, directories walked in file-name order. Unreadable paths
+/// come back as errors, in place.
+fn discover(paths: &[PathBuf]) -> Vec<Result<Job, (String, io::Error)>> {
+    let mut jobs = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                for entry in walkdir::WalkDir::new(path)
+                    .follow_links(true)
+                    .sort_by_file_name()
+                {
+                    match entry {
+                        Ok(e) if e.file_type().is_file() => jobs.push(Ok(Job {
+                            path: e.into_path(),
+                            explicit: false,
+                        })),
+                        Ok(_) => {}
+                        Err(e) => {
+                            let source = e.path().unwrap_or(path).to_string_lossy().into_owned();
+                            let error = e
+                                .into_io_error()
+                                .unwrap_or_else(|| io::Error::other("filesystem loop"));
+                            jobs.push(Err((source, error)));
+                        }
+                    }
+                }
+            }
+            Ok(_) => jobs.push(Ok(Job {
+                path: path.clone(),
+                explicit: true,
+            })),
+            Err(e) => jobs.push(Err((path.to_string_lossy().into_owned(), e))),
+        }
+    }
+    jobs
+}
+
+/// One unit of parallel work.
+enum Task {
+    /// A whole file: read, decompressed, unwrapped, parsed.
+    File {
+        key: usize,
+        path: PathBuf,
+        explicit: bool,
+    },
+    /// A chunk of a large plain file.
+    Chunk {
+        key: usize,
+        region: Arc<source::Region>,
+        range: Range<usize>,
+        offset: u64,
+        line: u64,
+        ctx: Arc<Context>,
+    },
+}
+
+impl Task {
+    fn run(self, options: &ScanOptions) -> Done<Vec<Record>> {
+        match self {
+            Task::File {
+                key,
+                path,
+                explicit,
+            } => run_file(key, &path, explicit, options),
+            Task::Chunk {
+                key,
+                region,
+                range,
+                offset,
+                line,
+                ctx,
+            } => {
+                let bytes = &region[range];
+                let mut records = Vec::new();
+                let mut report = InputReport {
+                    source: ctx.source.to_string(),
+                    format: ctx.format,
+                    bytes: bytes.len() as u64,
+                    ..InputReport::default()
+                };
+                let mut prev: Option<Event> = None;
+                for span in frame_from(bytes, ctx.format, line, offset) {
+                    let inner =
+                        &bytes[(span.start - offset) as usize..(span.end - offset) as usize];
+                    let record = decode(&span, inner, &ctx, prev.as_ref());
+                    prev = lookback(&record.event);
+                    count(&mut report, &span, &record);
+                    records.push(record);
+                }
+                (records, vec![(key, report)])
+            }
+        }
+    }
+}
+
+fn count(report: &mut InputReport, span: &Span, record: &Record) {
+    report.records += 1;
+    if record.is_unparsed() {
+        report.unparsed += 1;
+        report.first_unparsed.get_or_insert((span.line, span.start));
+    }
+}
+
+/// Reads, unwraps and parses a whole file (plain, gzip, zip).
+fn run_file(key: usize, path: &Path, explicit: bool, options: &ScanOptions) -> Done<Vec<Record>> {
+    let mut records: Vec<Record> = Vec::new();
+    let mut reports = Vec::new();
+    input::expand(path, explicit, &mut |unit: Result<
+        Unit,
+        input::InputError,
+    >| match unit {
+        Ok(unit) => {
+            let bytes = unit.data.len() as u64;
+            // A Vec sink cannot fail.
+            let done = parse_unit(&unit, options.parse, &mut records).unwrap_or_default();
+            if done.skipped {
+                reports.push((
+                    key,
+                    InputReport {
+                        source: unit.source.clone(),
+                        bytes,
+                        skipped: true,
+                        ..InputReport::default()
+                    },
+                ));
+            }
+            for (source, s) in done.logs {
+                let report = InputReport {
+                    source,
+                    bytes: s.bytes,
+                    format: s.format,
+                    records: s.records,
+                    unparsed: s.unparsed,
+                    first_unparsed: s.first_unparsed,
+                    skipped: false,
+                    error: None,
+                };
+                reports.push((key, report));
+            }
+        }
+        Err(e) => reports.push((
+            key,
+            InputReport {
+                source: e.source.clone(),
+                error: Some(e.error.to_string()),
+                ..InputReport::default()
+            },
+        )),
+    });
+    (records, reports)
+}
+
+/// Whether a large file's `line` may start a chunk: a header of the format (for the
+/// engine, one whose template is known, so that no `command_output` record needs the
+/// record before it); any line in line-per-record formats or an unknown format.
+fn is_cut_line(format: Option<Format>, line: &[u8]) -> bool {
+    let Some(format) = format else { return true };
+    if is_line_per_record(format) {
+        return true;
+    }
+    if !crate::framing::is_header(format, line) {
+        return false;
+    }
+    match format {
+        Format::Engine | Format::Hooks => eblog_grammars::engine::parse_header(line)
+            .ok()
+            .and_then(|(message, _)| std::str::from_utf8(message).ok())
+            .and_then(eblog_grammars::engine::parse_message)
+            .is_some_and(|m| {
+                !matches!(
+                    m,
+                    eblog_grammars::engine::EngineMessage::RunningCommand { .. }
+                )
+            }),
+        _ => true,
+    }
+}
+
+/// The first record start at or after `from` in `buf`, if any (never 0: a cut at the very
+/// start is no cut).
+fn next_cut(buf: &[u8], from: usize, format: Option<Format>) -> Option<usize> {
+    let from = from.max(1);
+    let mut at = from - 1 + memchr::memchr(b'\n', buf.get(from - 1..)?)? + 1;
+    while at < buf.len() {
+        let end = memchr::memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i + 1);
+        if is_cut_line(format, trim_eol(&buf[at..end])) {
+            return Some(at);
+        }
+        at = end;
+    }
+    None
+}
+
+/// A task's encoded chunk and the reports of the inputs it covered (keyed by job).
+type Done<C> = (C, Vec<(usize, InputReport)>);
+
+/// The state the main thread keeps while it cuts work into windows.
+struct Planner<'a, E: Encoder> {
+    options: &'a ScanOptions,
+    pool: &'a rayon::ThreadPool,
+    encoder: &'a E,
+    window: Vec<Task>,
+    window_bytes: usize,
+    reports: BTreeMap<usize, Vec<InputReport>>,
+    progress: &'a (dyn Fn(u64) + Sync),
+    out: mpsc::SyncSender<E::Chunk>,
+}
+
+impl<E: Encoder> Planner<'_, E> {
+    fn push(&mut self, task: Task, bytes: usize) -> io::Result<()> {
+        self.window.push(task);
+        self.window_bytes += bytes;
+        let threads = self.pool.current_num_threads();
+        if self.window_bytes >= threads * 2 * self.options.chunk_bytes
+            || self.window.len() >= threads * 16
+        {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Runs the window's tasks in parallel and sends their chunks, in order.
+    fn flush(&mut self) -> io::Result<()> {
+        let tasks = std::mem::take(&mut self.window);
+        let bytes = std::mem::take(&mut self.window_bytes);
+        let options = self.options;
+        let encoder = self.encoder;
+        let results: Vec<io::Result<Done<E::Chunk>>> = self.pool.install(|| {
+            tasks
+                .into_par_iter()
+                .map(|task| {
+                    let (records, reports) = task.run(options);
+                    encoder.encode(records).map(|chunk| (chunk, reports))
+                })
+                .collect()
+        });
+        for result in results {
+            let (chunk, reports) = result?;
+            for (key, report) in reports {
+                let list = self.reports.entry(key).or_default();
+                match list.iter_mut().find(|r| r.source == report.source) {
+                    Some(existing) => existing.merge(&report),
+                    None => list.push(report),
+                }
+            }
+            self.out
+                .send(chunk)
+                .map_err(|_| io::Error::other("the output writer stopped"))?;
+        }
+        (self.progress)(bytes as u64);
+        Ok(())
+    }
+
+    fn job(&mut self, key: usize, job: Job) -> io::Result<()> {
+        let meta = match std::fs::metadata(&job.path) {
+            Ok(meta) => meta,
+            Err(e) => return self.error(key, &job.path, e),
+        };
+        if meta.len() <= self.options.chunk_bytes as u64 {
+            return self.push(
+                Task::File {
+                    key,
+                    path: job.path,
+                    explicit: job.explicit,
+                },
+                meta.len() as usize,
+            );
+        }
+        let file = match std::fs::File::open(&job.path) {
+            Ok(f) => f,
+            Err(e) => return self.error(key, &job.path, e),
+        };
+        let mut head = Vec::with_capacity(crate::framing::DETECT_WINDOW);
+        if let Err(e) = file.try_clone().and_then(|f| {
+            f.take(crate::framing::DETECT_WINDOW as u64)
+                .read_to_end(&mut head)
+        }) {
+            return self.error(key, &job.path, e);
+        }
+        let compressed = head.starts_with(&[0x1f, 0x8b]) || head.starts_with(b"PK\x03\x04");
+        if compressed || (self.options.parse.format.is_none() && wrapper::detect(&head).is_some()) {
+            return self.push(
+                Task::File {
+                    key,
+                    path: job.path,
+                    explicit: job.explicit,
+                },
+                meta.len() as usize,
+            );
+        }
+        self.large_file(key, job, file, meta, &head)
+    }
+
+    fn error(&mut self, key: usize, path: &Path, e: io::Error) -> io::Result<()> {
+        let report = InputReport {
+            source: path.to_string_lossy().into_owned(),
+            error: Some(e.to_string()),
+            ..InputReport::default()
+        };
+        self.reports.entry(key).or_default().push(report);
+        Ok(())
+    }
+
+    fn large_file(
+        &mut self,
+        key: usize,
+        job: Job,
+        file: std::fs::File,
+        meta: std::fs::Metadata,
+        head: &[u8],
+    ) -> io::Result<()> {
+        let source = job.path.to_string_lossy().into_owned();
+        let format = choose_format(self.options.parse.format, Some(&job.path), head);
+        let system_syslog = format == Some(Format::WebStdout)
+            && crate::framing::detect_by_name(&job.path).is_none();
+        if (format.is_none() || system_syslog) && !job.explicit {
+            let report = InputReport {
+                source,
+                bytes: meta.len(),
+                skipped: true,
+                ..InputReport::default()
+            };
+            self.reports.entry(key).or_default().push(report);
+            return Ok(());
+        }
+        let mut ctx = Context::new(&source, format, self.options.parse.zone);
+        if format == Some(Format::WebStdout) {
+            let written = meta.modified().ok().map(|t| {
+                let utc: chrono::DateTime<chrono::Utc> = t.into();
+                (chrono::Datelike::year(&utc), chrono::Datelike::month(&utc))
+            });
+            ctx.year = infer_year(head).or(written).or(self.options.parse.written);
+        }
+        let ctx = Arc::new(ctx);
+        let mut reader =
+            RegionReader::new(file, meta.len(), meta.modified().ok(), self.options.mmap);
+        let (mut start, mut line) = (0u64, 1u64);
+        while start < reader.len() {
+            let (region, end) = self.segment(&mut reader, start, format)?;
+            if end <= start {
+                break; // the file shrank while it was read: keep what was there
+            }
+            let region = Arc::new(region);
+            let len = (end - start) as usize;
+            let mut cuts = vec![0];
+            while let Some(next) = next_cut(
+                &region[..len],
+                cuts[cuts.len() - 1] + self.options.chunk_bytes,
+                format,
+            ) {
+                cuts.push(next);
+            }
+            cuts.push(len);
+            let ranges: Vec<Range<usize>> = cuts.windows(2).map(|w| w[0]..w[1]).collect();
+            let newlines: Vec<u64> = self.pool.install(|| {
+                ranges
+                    .par_iter()
+                    .map(|r| memchr::memchr_iter(b'\n', &region[r.clone()]).count() as u64)
+                    .collect()
+            });
+            for (range, n) in ranges.into_iter().zip(newlines) {
+                let bytes = range.len();
+                let task = Task::Chunk {
+                    key,
+                    region: Arc::clone(&region),
+                    offset: start + range.start as u64,
+                    range,
+                    line,
+                    ctx: Arc::clone(&ctx),
+                };
+                line += n;
+                self.push(task, bytes)?;
+            }
+            start = end;
+        }
+        if reader.is_empty() {
+            self.push(
+                Task::File {
+                    key,
+                    path: job.path,
+                    explicit: job.explicit,
+                },
+                0,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The region from `start` up to the first record start at or after
+    /// `start + segment_bytes` (or the end of the file).
+    fn segment(
+        &self,
+        reader: &mut RegionReader,
+        start: u64,
+        format: Option<Format>,
+    ) -> io::Result<(source::Region, u64)> {
+        let target = self.options.segment_bytes;
+        let mut slack = 1024 * 1024;
+        loop {
+            let want_end = start.saturating_add((target + slack) as u64);
+            let region = reader.region(start, want_end)?;
+            let got_end = start + region.len() as u64;
+            if let Some(cut) = next_cut(&region, target, format) {
+                return Ok((region, start + cut as u64));
+            }
+            if got_end >= reader.len() || got_end < want_end {
+                // The rest of the file (which may have shrunk since it was opened).
+                return Ok((region, got_end));
+            }
+            slack *= 4;
+        }
+    }
+}
+
+/// Total size of the files `paths` name (directories walked), for a progress bar.
+pub fn total_bytes(paths: &[PathBuf]) -> u64 {
+    discover(paths)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|j| std::fs::metadata(j.path).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// Scans `paths` with `options`, encoding records with `encoder` on the worker threads and
+/// writing the chunks, in input order, to `sink` on a writer thread. `progress` is told
+/// the bytes done after each window.
+///
+/// # Errors
+/// An encoding or writing error. Unreadable inputs are not errors: they are reported in
+/// the summary and the scan goes on.
+pub fn scan<E, S>(
+    paths: &[PathBuf],
+    options: &ScanOptions,
+    encoder: &E,
+    sink: &mut S,
+    progress: &(dyn Fn(u64) + Sync),
+) -> io::Result<ScanSummary>
+where
+    E: Encoder,
+    S: ChunkSink<Chunk = E::Chunk>,
+{
+    let threads = if options.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        options.threads
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(io::Error::other)?;
+    let (tx, rx) = mpsc::sync_channel::<E::Chunk>(threads * 2);
+    let reports = std::thread::scope(|scope| -> io::Result<BTreeMap<usize, Vec<InputReport>>> {
+        let writer = scope.spawn(move || -> io::Result<()> {
+            for chunk in rx {
+                sink.write(chunk)?;
+            }
+            Ok(())
+        });
+        let mut planner = Planner {
+            options,
+            pool: &pool,
+            encoder,
+            window: Vec::new(),
+            window_bytes: 0,
+            reports: BTreeMap::new(),
+            progress,
+            out: tx,
+        };
+        let mut planned: io::Result<()> = Ok(());
+        for (key, job) in discover(paths).into_iter().enumerate() {
+            planned = match job {
+                Ok(job) => planner.job(key, job),
+                Err((source, e)) => {
+                    planner.reports.entry(key).or_default().push(InputReport {
+                        source,
+                        error: Some(e.to_string()),
+                        ..InputReport::default()
+                    });
+                    Ok(())
+                }
+            };
+            if planned.is_err() {
+                break;
+            }
+        }
+        if planned.is_ok() {
+            planned = planner.flush();
+        }
+        let reports = std::mem::take(&mut planner.reports);
+        drop(planner); // closes the channel: the writer drains and ends
+        let written = writer
+            .join()
+            .map_err(|_| io::Error::other("the output writer panicked"))?;
+        // A write error explains a failed send better than the send does.
+        written?;
+        planned?;
+        Ok(reports)
+    })?;
+    let mut summary = ScanSummary::default();
+    for report in reports.into_values().flatten() {
+        summary.bytes += report.bytes;
+        summary.records += report.records;
+        summary.unparsed += report.unparsed;
+        summary.errors += u64::from(report.error.is_some());
+        summary.skipped += u64::from(report.skipped);
+        summary.inputs.push(report);
+    }
+    Ok(summary)
+}
+
+/// Encodes records as JSON lines (redacted unless `redactor` is `None`).
+pub struct JsonLinesEncoder {
+    /// The redactor, `None` when the user opted out.
+    pub redactor: Option<crate::redact::Redactor>,
+}
+
+impl Encoder for JsonLinesEncoder {
+    type Chunk = Vec<u8>;
+
+    fn encode(&self, records: Vec<Record>) -> io::Result<Vec<u8>> {
+        let mut sink = crate::sink::JsonLines::new(
+            Vec::with_capacity(records.len() * 256),
+            self.redactor.clone(),
+        );
+        for record in &records {
+            crate::sink::RecordSink::record(&mut sink, record)?;
+        }
+        Ok(sink.into_inner())
+    }
+}
+
+/// Writes encoded byte chunks to a writer.
+pub struct WriteSink<W: io::Write + Send>(pub W);
+
+impl<W: io::Write + Send> ChunkSink for WriteSink<W> {
+    type Chunk = Vec<u8>;
+
+    fn write(&mut self, chunk: Vec<u8>) -> io::Result<()> {
+        self.0.write_all(&chunk)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_fall_on_record_starts() {
+        let text = b"2017-07-16 23:09:33,602 [ERROR] boom\nTraceback (most recent call last):\n  x\n2017-07-16 23:09:34,000 [INFO] ok\n";
+        let cut = next_cut(text, 10, Some(Format::CfnHup)).unwrap();
+        assert!(text[cut..].starts_with(b"2017-07-16 23:09:34"));
+        assert_eq!(next_cut(text, cut + 1, Some(Format::CfnHup)), None);
+        assert_eq!(next_cut(b"a\nb\n", 0, None), Some(2));
+    }
+
+    #[test]
+    fn engine_cuts_avoid_records_that_need_the_one_before() {
+        let text = b"2022/06/14 10:41:12.000000 [INFO] Executing instruction: X\n2022/06/14 10:41:12.000001 [INFO] Running command /bin/sh -c ls\n2022/06/14 10:41:12.000002 [INFO] web.service\n2022/06/14 10:41:12.000003 [INFO] Executing instruction: Y\n";
+        let cut = next_cut(text, 20, Some(Format::Engine)).unwrap();
+        assert!(
+            text[cut..].ends_with(b"Executing instruction: Y\n")
+                && text[cut..].starts_with(b"2022/06/14 10:41:12.000003")
+        );
+    }
+}

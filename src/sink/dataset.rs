@@ -1,0 +1,419 @@
+//! Datasets: the tables `eblog scan` writes (`records/`, `events/`, Hive-partitioned by
+//! `date=YYYY-MM-DD`, plus `manifest.json`), and the flat Parquet file of
+//! `eblog parse --to parquet -o FILE`.
+//!
+//! Re-running on the same inputs writes the same bytes: file names, row order and
+//! partitioning depend only on the inputs, and the manifest holds no time stamps.
+
+use super::parquet::{
+    events_batch, events_schema, records_batch, records_schema, FileWriter, PartitionFile,
+    PartitionedWriter,
+};
+use crate::record::{Event, Record};
+use crate::redact::Redactor;
+use crate::scan::{ChunkSink, Encoder, ScanSummary};
+use arrow_array::RecordBatch;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Version of the dataset layout and schemas, in the manifest.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Memory the open Parquet writers of one table may buffer before the largest is flushed.
+const TABLE_MEMORY_BUDGET: usize = 64 * 1024 * 1024;
+
+/// Encodes records as one Arrow batch of the records table.
+pub struct RecordsEncoder {
+    /// The redactor, `None` when the user opted out.
+    pub redactor: Option<Redactor>,
+}
+
+impl Encoder for RecordsEncoder {
+    type Chunk = RecordBatch;
+
+    fn encode(&self, records: Vec<Record>) -> io::Result<RecordBatch> {
+        records_batch(&records, self.redactor.as_ref())
+    }
+}
+
+/// Writes record batches to one flat Parquet file (temporary name until finished).
+pub struct RecordsFileSink {
+    writer: FileWriter,
+}
+
+impl RecordsFileSink {
+    /// Starts the file at `path`.
+    ///
+    /// # Errors
+    /// The file could not be created.
+    pub fn create(path: &Path) -> io::Result<Self> {
+        Ok(Self {
+            writer: FileWriter::new(path, records_schema())?,
+        })
+    }
+
+    /// Closes the file and renames it into place; returns the rows written.
+    ///
+    /// # Errors
+    /// Writing or renaming failed.
+    pub fn finish(self) -> io::Result<u64> {
+        self.writer.finish()
+    }
+}
+
+impl ChunkSink for RecordsFileSink {
+    type Chunk = RecordBatch;
+
+    fn write(&mut self, batch: RecordBatch) -> io::Result<()> {
+        self.writer.write(&batch)
+    }
+}
+
+/// The tables of one chunk, encoded.
+pub enum TablesChunk {
+    /// Parquet: Arrow batches of the records and events tables.
+    Parquet(RecordBatch, RecordBatch),
+    /// JSON lines: the lines of each (table, date partition), in order.
+    Jsonl(BTreeMap<(&'static str, String), Vec<u8>>),
+}
+
+/// The file format of a dataset's tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TableFormat {
+    /// Parquet, zstd-compressed.
+    Parquet,
+    /// JSON lines.
+    Jsonl,
+}
+
+/// Encodes records into the dataset's tables.
+pub struct TablesEncoder {
+    /// The redactor, `None` when the user opted out.
+    pub redactor: Option<Redactor>,
+    /// Parquet or JSON lines.
+    pub format: TableFormat,
+}
+
+/// One row of the events table, for JSON-lines datasets (the Parquet table has the same
+/// columns).
+#[derive(Serialize)]
+struct EventRow<'a> {
+    source: &'a str,
+    line: u64,
+    instance_id: Option<&'a str>,
+    command: Option<&'a str>,
+    record_kind: &'a str,
+    result_status: &'a str,
+    returncode: Option<i64>,
+    ts: Option<String>,
+    timestamp_unit: Option<eblog_grammars::result_json::TimestampUnit>,
+    severity: Option<&'a str>,
+    msg: &'a str,
+}
+
+fn date_of(ts: Option<&str>) -> String {
+    ts.and_then(|t| t.get(..10))
+        .map_or_else(|| "unknown".to_owned(), str::to_owned)
+}
+
+impl TablesEncoder {
+    fn jsonl(&self, records: &[Record]) -> io::Result<BTreeMap<(&'static str, String), Vec<u8>>> {
+        let mut parts: BTreeMap<(&'static str, String), Vec<u8>> = BTreeMap::new();
+        let mut encoder = crate::sink::JsonLines::new(Vec::new(), self.redactor.clone());
+        for record in records {
+            crate::sink::RecordSink::record(&mut encoder, record)?;
+            let line = std::mem::take(encoder.get_mut());
+            parts
+                .entry(("records", date_of(record.ts.as_deref())))
+                .or_default()
+                .extend_from_slice(&line);
+            let (result, command) = match &record.event {
+                Event::CommandResult {
+                    result: Some(r), ..
+                } => (r, None),
+                Event::ActionOutput {
+                    result: Some(r),
+                    action,
+                    ..
+                } => (r, Some(action.as_str())),
+                Event::ResultSent {
+                    payload: Some(p), ..
+                } => match &p.result {
+                    Some(r) => (r, p.command_name.as_deref()),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            for entry in &result.results {
+                for event in &entry.events {
+                    let ts = event
+                        .timestamp_ms
+                        .and_then(|ms| crate::time::rfc3339_from_epoch_ms(ms, 3));
+                    let msg = match &self.redactor {
+                        Some(r) if r.might_contain_secret(&event.msg) => {
+                            r.redact_text(&event.msg).into_owned()
+                        }
+                        _ => event.msg.clone(),
+                    };
+                    let row = EventRow {
+                        source: &record.source,
+                        line: record.line,
+                        instance_id: record.instance_id.as_deref(),
+                        command,
+                        record_kind: record.kind(),
+                        result_status: entry.status.as_deref().unwrap_or(&result.status),
+                        returncode: entry.returncode,
+                        ts: ts.clone(),
+                        timestamp_unit: event.timestamp_unit,
+                        severity: event.severity.as_deref(),
+                        msg: &msg,
+                    };
+                    let date = date_of(ts.as_deref().or(record.ts.as_deref()));
+                    let out = parts.entry(("events", date)).or_default();
+                    serde_json::to_writer(&mut *out, &row).map_err(io::Error::from)?;
+                    out.push(b'\n');
+                }
+            }
+        }
+        Ok(parts)
+    }
+}
+
+impl Encoder for TablesEncoder {
+    type Chunk = TablesChunk;
+
+    fn encode(&self, records: Vec<Record>) -> io::Result<TablesChunk> {
+        match self.format {
+            TableFormat::Parquet => Ok(TablesChunk::Parquet(
+                records_batch(&records, self.redactor.as_ref())?,
+                events_batch(&records, self.redactor.as_ref())?,
+            )),
+            TableFormat::Jsonl => self.jsonl(&records).map(TablesChunk::Jsonl),
+        }
+    }
+}
+
+/// A JSON-lines partition being written under a temporary name.
+struct JsonlPart {
+    temp: PathBuf,
+    path: PathBuf,
+    file: io::BufWriter<File>,
+    rows: u64,
+}
+
+/// Writes a dataset's tables.
+pub enum DatasetSink {
+    /// Parquet tables.
+    Parquet {
+        /// `records/`.
+        records: PartitionedWriter,
+        /// `events/`.
+        events: PartitionedWriter,
+    },
+    /// JSON-lines tables.
+    Jsonl {
+        /// The dataset directory.
+        dir: PathBuf,
+        /// Open partitions.
+        parts: BTreeMap<(&'static str, String), JsonlPartHandle>,
+    },
+}
+
+/// An open JSON-lines partition (opaque).
+pub struct JsonlPartHandle(JsonlPart);
+
+/// A file of the dataset, as the manifest lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TableFile {
+    /// Path relative to the dataset directory.
+    pub path: String,
+    /// Rows in the file.
+    pub rows: u64,
+}
+
+impl DatasetSink {
+    /// Starts a dataset in `dir` (which [`prepare_dir`] made ready).
+    ///
+    /// # Errors
+    /// The table directories could not be created.
+    pub fn new(dir: &Path, format: TableFormat) -> io::Result<Self> {
+        Ok(match format {
+            TableFormat::Parquet => DatasetSink::Parquet {
+                records: PartitionedWriter::new(
+                    &dir.join("records"),
+                    records_schema(),
+                    TABLE_MEMORY_BUDGET,
+                )?,
+                events: PartitionedWriter::new(
+                    &dir.join("events"),
+                    events_schema(),
+                    TABLE_MEMORY_BUDGET / 4,
+                )?,
+            },
+            TableFormat::Jsonl => DatasetSink::Jsonl {
+                dir: dir.to_path_buf(),
+                parts: BTreeMap::new(),
+            },
+        })
+    }
+
+    /// Closes every file, renames them into place, and lists them per table.
+    ///
+    /// # Errors
+    /// Writing or renaming failed.
+    pub fn finish(self, dir: &Path) -> io::Result<BTreeMap<&'static str, Vec<TableFile>>> {
+        let relative = |files: Vec<PartitionFile>| -> Vec<TableFile> {
+            files
+                .into_iter()
+                .map(|f| TableFile {
+                    path: f
+                        .path
+                        .strip_prefix(dir)
+                        .unwrap_or(&f.path)
+                        .to_string_lossy()
+                        .into_owned(),
+                    rows: f.rows,
+                })
+                .collect()
+        };
+        let mut tables = BTreeMap::new();
+        match self {
+            DatasetSink::Parquet { records, events } => {
+                tables.insert("records", relative(records.finish()?));
+                tables.insert("events", relative(events.finish()?));
+            }
+            DatasetSink::Jsonl { parts, .. } => {
+                tables.insert("records", Vec::new());
+                tables.insert("events", Vec::new());
+                for ((table, _), JsonlPartHandle(mut part)) in parts {
+                    part.file.flush()?;
+                    fs::rename(&part.temp, &part.path)?;
+                    let path = part
+                        .path
+                        .strip_prefix(dir)
+                        .unwrap_or(&part.path)
+                        .to_string_lossy()
+                        .into_owned();
+                    tables
+                        .entry(table)
+                        .or_insert_with(Vec::new)
+                        .push(TableFile {
+                            path,
+                            rows: part.rows,
+                        });
+                }
+            }
+        }
+        Ok(tables)
+    }
+}
+
+impl ChunkSink for DatasetSink {
+    type Chunk = TablesChunk;
+
+    fn write(&mut self, chunk: TablesChunk) -> io::Result<()> {
+        match (self, chunk) {
+            (DatasetSink::Parquet { records, events }, TablesChunk::Parquet(r, e)) => {
+                records.write(&r)?;
+                if e.num_rows() > 0 {
+                    events.write(&e)?;
+                }
+                Ok(())
+            }
+            (DatasetSink::Jsonl { dir, parts }, TablesChunk::Jsonl(chunk)) => {
+                for ((table, date), lines) in chunk {
+                    let part = match parts.entry((table, date.clone())) {
+                        std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::btree_map::Entry::Vacant(e) => {
+                            let folder = dir.join(table).join(format!("date={date}"));
+                            fs::create_dir_all(&folder)?;
+                            let path = folder.join("part-00000.jsonl");
+                            let temp = folder.join(".part-00000.jsonl.tmp");
+                            let file = io::BufWriter::new(File::create(&temp)?);
+                            e.insert(JsonlPartHandle(JsonlPart {
+                                temp,
+                                path,
+                                file,
+                                rows: 0,
+                            }))
+                        }
+                    };
+                    part.0.rows += lines.iter().filter(|b| **b == b'\n').count() as u64;
+                    part.0.file.write_all(&lines)?;
+                }
+                Ok(())
+            }
+            _ => Err(io::Error::other(
+                "a dataset chunk of the wrong table format",
+            )),
+        }
+    }
+}
+
+/// The dataset's `manifest.json`.
+#[derive(Debug, Serialize)]
+pub struct Manifest<'a> {
+    /// The eblog version that wrote it.
+    pub eblog_version: &'static str,
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The tables' file format.
+    pub table_format: TableFormat,
+    /// Totals and one entry per input.
+    pub scan: &'a ScanSummary,
+    /// Files per table.
+    pub tables: BTreeMap<&'static str, Vec<TableFile>>,
+}
+
+/// Makes `dir` ready for a dataset: creates it, or clears the tables of a previous eblog
+/// dataset there. Refuses a file, or a non-empty directory that is not an eblog dataset,
+/// before any work is done.
+///
+/// # Errors
+/// Why `dir` cannot hold the dataset.
+pub fn prepare_dir(dir: &Path) -> io::Result<()> {
+    match fs::metadata(dir) {
+        Ok(meta) if !meta.is_dir() => Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "exists and is not a directory",
+        )),
+        Ok(_) => {
+            let empty = fs::read_dir(dir)?.next().is_none();
+            if !empty && !dir.join("manifest.json").exists() {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    "is a non-empty directory without an eblog manifest.json; refusing to write into it",
+                ));
+            }
+            for table in ["records", "events", "commands"] {
+                let path = dir.join(table);
+                if path.exists() {
+                    fs::remove_dir_all(&path)?;
+                }
+            }
+            let manifest = dir.join("manifest.json");
+            if manifest.exists() {
+                fs::remove_file(manifest)?;
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir_all(dir),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes `manifest.json` (temporary name, then renamed into place).
+///
+/// # Errors
+/// Writing or renaming failed.
+pub fn write_manifest(dir: &Path, manifest: &Manifest<'_>) -> io::Result<()> {
+    let temp = dir.join(".manifest.json.tmp");
+    let mut text = serde_json::to_vec_pretty(manifest).map_err(io::Error::from)?;
+    text.push(b'\n');
+    fs::write(&temp, text)?;
+    fs::rename(temp, dir.join("manifest.json"))
+}
