@@ -4,7 +4,7 @@
 # numbers, which are noisy on small machines) are what to read.
 #
 #   benches/side_by_side.sh                  # 1 GiB fleet
-#   FLEET_SIZE=64MiB benches/side_by_side.sh # a quick run
+#   FLEET_SIZE=64MiB benches/side_by_side.sh # a quick run (or: benches/side_by_side.sh 64MiB)
 #
 # Environment:
 #   FLEET_SIZE      fleet size, uncompressed (default 1GiB); gen_fleet syntax: 64MiB, 20MB, ...
@@ -12,6 +12,9 @@
 #   RUNS            runs per command, the best is kept (default 2)
 #   DUCKDB_VERSION  the duckdb wheel to install from PyPI (default 2.0.1)
 #   SKIP_DUCKDB=1   leave DuckDB out
+#   EBLOG_BIN       the eblog binary to time (default target/release/eblog, built here)
+#   GNU_TIME        GNU time, for peak RSS (default /usr/bin/time; installed with apt if
+#                   missing and running as root)
 #   CARGO_TARGET_DIR  honoured like cargo does (default ./target)
 #
 # What it does:
@@ -37,7 +40,7 @@ cd "$ROOT"
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 case $TARGET in /*) ;; *) TARGET=$ROOT/$TARGET ;; esac
 
-FLEET_SIZE=${FLEET_SIZE:-1GiB}
+FLEET_SIZE=${1:-${FLEET_SIZE:-1GiB}}
 SEED=${SEED:-42}
 RUNS=${RUNS:-2}
 DUCKDB_VERSION=${DUCKDB_VERSION:-2.0.1}
@@ -47,7 +50,8 @@ FLEET=$TARGET/bench-fleet-$FLEET_SIZE
 [[ $SEED == 42 ]] || FLEET=$FLEET-s$SEED
 VENV=$TARGET/duckdb-venv
 REPORT=$TARGET/side_by_side.md
-EBLOG=$TARGET/release/eblog
+EBLOG=${EBLOG_BIN:-$TARGET/release/eblog}
+GNU_TIME=${GNU_TIME:-/usr/bin/time}
 GEN=$TARGET/release/examples/gen_fleet
 
 NOTES=()
@@ -175,13 +179,13 @@ fi
 # --- timing ----------------------------------------------------------------------------
 
 TIMER=gnu
-if [[ ! -x /usr/bin/time ]] && command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
+if [[ ! -x $GNU_TIME && $GNU_TIME == /usr/bin/time ]] && command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
     say "installing GNU time"
     { apt-get install -y -qq time >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq time; }; } >/dev/null 2>&1 || true
 fi
-if [[ ! -x /usr/bin/time ]] || ! /usr/bin/time -f '%M' -o "$TMP/t" true 2>/dev/null; then
+if [[ ! -x $GNU_TIME ]] || ! "$GNU_TIME" -f '%M' -o "$TMP/t" true 2>/dev/null; then
     TIMER=none
-    note "no GNU time (/usr/bin/time): peak RSS unknown"
+    note "no GNU time ($GNU_TIME): peak RSS unknown"
 fi
 
 LABELS=() SECS=() RSS=() BYTES=()
@@ -199,7 +203,7 @@ measure() {
         kb=""
         t0=${EPOCHREALTIME:-$(date +%s.%N)}
         if [[ $TIMER == gnu ]]; then
-            /usr/bin/time -f '%M' -o "$TMP/t" "$@" >/dev/null 2>"$TMP/err" || {
+            "$GNU_TIME" -f '%M' -o "$TMP/t" "$@" >/dev/null 2>"$TMP/err" || {
                 note "$label failed: $(tail -n 3 "$TMP/err" | tr '\n' ' ')"
                 return 0
             }
@@ -319,7 +323,7 @@ CPU=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ 
     echo
     echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores${CPU:+ ($CPU)}, $("$EBLOG" --version 2>/dev/null || echo eblog)," \
         "fleet $FLEET (seed $SEED): $N_PLAIN plain + $N_GZ gz files, $FLEET_BYTES bytes uncompressed." \
-        "Fastest of $RUNS runs (of 5 under 0.5 s), page cache warm, 1-min load average $LOAD before timing; elapsed from bash's clock, peak RSS from ${TIMER/gnu/GNU time}."
+        "Fastest of $RUNS runs (of 5 under 0.5 s), page cache warm, 1-min load average $LOAD before timing; elapsed from bash's clock, peak RSS $([[ $TIMER == gnu ]] && echo "from GNU time" || echo unknown)."
     echo
     echo "| command | input bytes | seconds | MB/s | peak RSS MiB | × wc -l |"
     echo "|---|---:|---:|---:|---:|---:|"
@@ -334,10 +338,10 @@ CPU=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ 
     echo "|---|---:|---:|---|"
     best_parse=${PARSE2:-$PARSE1}
     r=$(ratio "$PARSE1" "$WC_ROW")
-    echo "| eblog parse (1 thread) vs wc -l, MB/s | $r | ≥ 0.12 | $(verdict "$r" 0.12) |"
+    echo "| ${LABELS[$PARSE1]% (JSON lines)} vs wc -l, MB/s | $r | ≥ 0.12 | $(verdict "$r" 0.12) |"
     if [[ -n $PARSE2 ]]; then
         r=$(ratio "$PARSE2" "$WC_ROW")
-        echo "| eblog parse (2 threads) vs wc -l, MB/s | $r | ≥ 0.12 | $(verdict "$r" 0.12) |"
+        echo "| ${LABELS[$PARSE2]% (JSON lines)} vs wc -l, MB/s | $r | ≥ 0.12 | $(verdict "$r" 0.12) |"
         r=$(ratio "$PARSE2" "$PARSE1")
         echo "| eblog parse, 2 threads vs 1 | $r | ≥ 1.7 | $(verdict "$r" 1.7) |"
     else

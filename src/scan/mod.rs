@@ -10,10 +10,11 @@
 //! - A large plain file is read region by region ([`source::RegionReader`]: mapped or read,
 //!   [`ScanOptions::segment_bytes`] at a time), each region cut into chunks of about
 //!   [`ScanOptions::chunk_bytes`] at record starts, so multi-line records never split; the
-//!   newlines of the chunks are counted in parallel and summed to number their lines.
-//! - Tasks run on a rayon pool in windows of a bounded size; each window's encoded chunks
-//!   go, in order, to a writer thread that owns the sink, while the next window is parsed.
-//!   Memory stays bounded by the window, not by the input.
+//!   newlines of the chunks are counted and summed to number their lines.
+//! - Tasks are spawned on a rayon pool while the main thread plans the next ones; at most
+//!   a few per thread are in flight. The main thread takes their results in input order
+//!   and hands the encoded chunks to a writer thread that owns the sink. Memory stays
+//!   bounded by what is in flight, not by the input.
 
 pub mod source;
 
@@ -25,10 +26,9 @@ use crate::input::{self, Unit};
 use crate::pipeline::{choose_format, infer_year, parse_unit, ParseOptions};
 use crate::record::{Event, Format, Record};
 use eblog_grammars::common::trim_eol;
-use rayon::prelude::*;
 use serde::Serialize;
 use source::RegionReader;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, Read};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -56,8 +56,8 @@ impl Default for ScanOptions {
             threads: 0,
             parse: ParseOptions::default(),
             mmap: MmapChoice::Auto,
-            chunk_bytes: 2 * 1024 * 1024,
-            segment_bytes: 16 * 1024 * 1024,
+            chunk_bytes: 1024 * 1024,
+            segment_bytes: 8 * 1024 * 1024,
         }
     }
 }
@@ -341,60 +341,74 @@ fn next_cut(buf: &[u8], from: usize, format: Option<Format>) -> Option<usize> {
 /// A task's encoded chunk and the reports of the inputs it covered (keyed by job).
 type Done<C> = (C, Vec<(usize, InputReport)>);
 
-/// The state the main thread keeps while it cuts work into windows.
-struct Planner<'a, E: Encoder> {
-    options: &'a ScanOptions,
-    pool: &'a rayon::ThreadPool,
-    encoder: &'a E,
-    window: Vec<Task>,
-    window_bytes: usize,
+/// Where a spawned task's result arrives.
+type Pending<C> = mpsc::Receiver<io::Result<Done<C>>>;
+
+/// The state the main thread keeps while it cuts the inputs into tasks, spawns them on
+/// the pool and drains their results in input order.
+struct Planner<'a, 's, E: Encoder> {
+    options: &'s ScanOptions,
+    scope: &'a rayon::Scope<'s>,
+    encoder: &'s E,
+    /// Results still to come, oldest first, with the input bytes each covers.
+    inflight: VecDeque<(Pending<E::Chunk>, usize)>,
+    inflight_bytes: usize,
+    max_tasks: usize,
+    max_bytes: usize,
     reports: BTreeMap<usize, Vec<InputReport>>,
     progress: &'a (dyn Fn(u64) + Sync),
     out: mpsc::SyncSender<E::Chunk>,
 }
 
-impl<E: Encoder> Planner<'_, E> {
+impl<E: Encoder> Planner<'_, '_, E> {
+    /// Spawns `task`, first draining the oldest results while too much is in flight.
     fn push(&mut self, task: Task, bytes: usize) -> io::Result<()> {
-        self.window.push(task);
-        self.window_bytes += bytes;
-        let threads = self.pool.current_num_threads();
-        if self.window_bytes >= threads * 2 * self.options.chunk_bytes
-            || self.window.len() >= threads * 16
+        while !self.inflight.is_empty()
+            && (self.inflight.len() >= self.max_tasks
+                || self.inflight_bytes + bytes > self.max_bytes)
         {
-            self.flush()?;
+            self.drain_one()?;
         }
+        let (tx, rx) = mpsc::sync_channel(1);
+        let (options, encoder) = (self.options, self.encoder);
+        self.scope.spawn(move |_| {
+            let (records, reports) = task.run(options);
+            // The receiver is gone only when the scan already failed.
+            let _ = tx.send(encoder.encode(records).map(|chunk| (chunk, reports)));
+        });
+        self.inflight.push_back((rx, bytes));
+        self.inflight_bytes += bytes;
         Ok(())
     }
 
-    /// Runs the window's tasks in parallel and sends their chunks, in order.
-    fn flush(&mut self) -> io::Result<()> {
-        let tasks = std::mem::take(&mut self.window);
-        let bytes = std::mem::take(&mut self.window_bytes);
-        let options = self.options;
-        let encoder = self.encoder;
-        let results: Vec<io::Result<Done<E::Chunk>>> = self.pool.install(|| {
-            tasks
-                .into_par_iter()
-                .map(|task| {
-                    let (records, reports) = task.run(options);
-                    encoder.encode(records).map(|chunk| (chunk, reports))
-                })
-                .collect()
-        });
-        for result in results {
-            let (chunk, reports) = result?;
-            for (key, report) in reports {
-                let list = self.reports.entry(key).or_default();
-                match list.iter_mut().find(|r| r.source == report.source) {
-                    Some(existing) => existing.merge(&report),
-                    None => list.push(report),
-                }
+    /// Waits for the oldest task, then hands its chunk to the writer.
+    fn drain_one(&mut self) -> io::Result<()> {
+        let Some((rx, bytes)) = self.inflight.pop_front() else {
+            return Ok(());
+        };
+        self.inflight_bytes -= bytes;
+        let (chunk, reports) = rx
+            .recv()
+            .map_err(|_| io::Error::other("a scan worker failed"))??;
+        for (key, report) in reports {
+            let list = self.reports.entry(key).or_default();
+            match list.iter_mut().find(|r| r.source == report.source) {
+                Some(existing) => existing.merge(&report),
+                None => list.push(report),
             }
-            self.out
-                .send(chunk)
-                .map_err(|_| io::Error::other("the output writer stopped"))?;
         }
+        self.out
+            .send(chunk)
+            .map_err(|_| io::Error::other("the output writer stopped"))?;
         (self.progress)(bytes as u64);
+        Ok(())
+    }
+
+    /// Drains every result still in flight.
+    fn flush(&mut self) -> io::Result<()> {
+        while !self.inflight.is_empty() {
+            self.drain_one()?;
+        }
         Ok(())
     }
 
@@ -499,12 +513,11 @@ impl<E: Encoder> Planner<'_, E> {
             }
             cuts.push(len);
             let ranges: Vec<Range<usize>> = cuts.windows(2).map(|w| w[0]..w[1]).collect();
-            let newlines: Vec<u64> = self.pool.install(|| {
-                ranges
-                    .par_iter()
-                    .map(|r| memchr::memchr_iter(b'\n', &region[r.clone()]).count() as u64)
-                    .collect()
-            });
+            // Sequential: the workers are busy with the tasks already spawned meanwhile.
+            let newlines: Vec<u64> = ranges
+                .iter()
+                .map(|r| memchr::memchr_iter(b'\n', &region[r.clone()]).count() as u64)
+                .collect();
             for (range, n) in ranges.into_iter().zip(newlines) {
                 let bytes = range.len();
                 let task = Task::Chunk {
@@ -604,38 +617,44 @@ where
             }
             Ok(())
         });
-        let mut planner = Planner {
-            options,
-            pool: &pool,
-            encoder,
-            window: Vec::new(),
-            window_bytes: 0,
-            reports: BTreeMap::new(),
-            progress,
-            out: tx,
-        };
-        let mut planned: io::Result<()> = Ok(());
-        for (key, job) in discover(paths).into_iter().enumerate() {
-            planned = match job {
-                Ok(job) => planner.job(key, job),
-                Err((source, e)) => {
-                    planner.reports.entry(key).or_default().push(InputReport {
-                        source,
-                        error: Some(e.to_string()),
-                        ..InputReport::default()
-                    });
-                    Ok(())
-                }
+        let max_tasks = threads * 4;
+        let max_bytes = threads * 3 * options.chunk_bytes;
+        let (planned, reports) = pool.in_place_scope(|scope| {
+            let mut planner = Planner {
+                options,
+                scope,
+                encoder,
+                inflight: VecDeque::new(),
+                inflight_bytes: 0,
+                max_tasks,
+                max_bytes,
+                reports: BTreeMap::new(),
+                progress,
+                out: tx,
             };
-            if planned.is_err() {
-                break;
+            let mut planned: io::Result<()> = Ok(());
+            for (key, job) in discover(paths).into_iter().enumerate() {
+                planned = match job {
+                    Ok(job) => planner.job(key, job),
+                    Err((source, e)) => {
+                        planner.reports.entry(key).or_default().push(InputReport {
+                            source,
+                            error: Some(e.to_string()),
+                            ..InputReport::default()
+                        });
+                        Ok(())
+                    }
+                };
+                if planned.is_err() {
+                    break;
+                }
             }
-        }
-        if planned.is_ok() {
-            planned = planner.flush();
-        }
-        let reports = std::mem::take(&mut planner.reports);
-        drop(planner); // closes the channel: the writer drains and ends
+            if planned.is_ok() {
+                planned = planner.flush();
+            }
+            // Dropping the planner closes the channel: the writer drains and ends.
+            (planned, std::mem::take(&mut planner.reports))
+        });
         let written = writer
             .join()
             .map_err(|_| io::Error::other("the output writer panicked"))?;

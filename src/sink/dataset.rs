@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Memory the open Parquet writers of one table may buffer before the largest is flushed.
-const TABLE_MEMORY_BUDGET: usize = 64 * 1024 * 1024;
+const TABLE_MEMORY_BUDGET: usize = 24 * 1024 * 1024;
 
 /// Encodes records as one Arrow batch of the records table.
 pub struct RecordsEncoder {

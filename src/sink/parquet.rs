@@ -107,7 +107,7 @@ pub const DATE_COLUMN: &str = "date";
 pub const UNKNOWN_DATE: &str = "unknown";
 
 /// The most rows one row group holds (before a memory-budget flush cuts it short).
-pub const MAX_ROW_GROUP_ROWS: usize = 128 * 1024;
+pub const MAX_ROW_GROUP_ROWS: usize = 64 * 1024;
 
 /// The time zone of every timestamp column.
 const UTC: &str = "UTC";
@@ -667,14 +667,17 @@ pub fn events_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Resu
 // Writing files
 // ---------------------------------------------------------------------------------------
 
-/// The writer properties of every file eblog writes: zstd level 3, dictionary encoding
+/// The writer properties of every file eblog writes: zstd level 1 (level 3 made `eblog
+/// scan` about 10% slower for files about 5% smaller), data and dictionary pages of at
+/// most 256 KiB (each open column of each open partition buffers one page before it is
+/// compressed, which bounds memory), dictionary encoding
 /// (off for the long free-text columns `message`, `fields` and `msg`, where it would only
 /// cost time), page-level statistics truncated to 64 bytes, row groups of at most
 /// [`MAX_ROW_GROUP_ROWS`] rows, Parquet format 1.0 (read by every engine), and the constant
 /// [`CREATED_BY`]. Nothing in them depends on the time, the host or a random seed.
 pub fn writer_properties() -> WriterProperties {
-    // 3 is within zstd's 1..=22; the default (1) is only a fallback that cannot happen.
-    let zstd = ZstdLevel::try_new(3).unwrap_or_default();
+    // 1 is within zstd's 1..=22; the default (1) is only a fallback that cannot happen.
+    let zstd = ZstdLevel::try_new(1).unwrap_or_default();
     let mut builder = WriterProperties::builder()
         .set_writer_version(WriterVersion::PARQUET_1_0)
         .set_compression(Compression::ZSTD(zstd))
@@ -683,6 +686,8 @@ pub fn writer_properties() -> WriterProperties {
         .set_statistics_truncate_length(Some(64))
         .set_column_index_truncate_length(Some(64))
         .set_max_row_group_size(MAX_ROW_GROUP_ROWS)
+        .set_data_page_size_limit(256 * 1024)
+        .set_dictionary_page_size_limit(256 * 1024)
         .set_created_by(CREATED_BY.to_owned())
         .set_key_value_metadata(None);
     for free_text in ["message", "fields", "msg"] {
@@ -732,7 +737,16 @@ struct Partition {
     temp: PathBuf,
     writer: ArrowWriter<File>,
     rows: u64,
+    /// Sequence number of the last write, for closing the least recently used.
+    used: u64,
 }
+
+/// Most partitions a table keeps open: each open Parquet writer holds column buffers and
+/// encoder state outside the byte budget, so a fleet spanning months of dates would
+/// otherwise hold hundreds. The least recently written one is closed first; later rows of
+/// its date go to the next part file (`part-00001.parquet`). Which partitions close depends
+/// only on the order of the rows, so output stays deterministic.
+pub const MAX_OPEN_PARTITIONS: usize = 8;
 
 /// Writes a Hive-partitioned table: `TABLE/date=YYYY-MM-DD/part-00000.parquet`, one file
 /// per value of the batches' `date` column (`date=unknown` for null), rows in their input
@@ -774,7 +788,13 @@ struct Table {
     props: WriterProperties,
     budget: usize,
     file_name: String,
+    base_part: u32,
     partitions: BTreeMap<String, Partition>,
+    /// Files already closed (least recently used), still under their temporary names.
+    closed: Vec<(PathBuf, PathBuf, u64)>,
+    /// The next part number of each date whose file was closed early.
+    next_part: BTreeMap<String, u32>,
+    writes: u64,
 }
 
 impl fmt::Debug for PartitionedWriter {
@@ -825,7 +845,11 @@ impl PartitionedWriter {
                 props: writer_properties(),
                 budget: memory_budget_bytes,
                 file_name: part_name(0),
+                base_part: 0,
                 partitions: BTreeMap::new(),
+                closed: Vec::new(),
+                next_part: BTreeMap::new(),
+                writes: 0,
             }),
         })
     }
@@ -840,6 +864,7 @@ impl PartitionedWriter {
     /// table written apart (one per machine) can be copied into one directory.
     pub fn with_part_number(mut self, part: u32) -> Self {
         self.t.file_name = part_name(part);
+        self.t.base_part = part;
         self
     }
 
@@ -867,7 +892,7 @@ impl PartitionedWriter {
     pub fn finish(mut self) -> io::Result<Vec<PartitionFile>> {
         let partitions = std::mem::take(&mut self.t.partitions);
         let mut first_error = None;
-        let mut closed = Vec::with_capacity(partitions.len());
+        let mut closed = std::mem::take(&mut self.t.closed);
         for (_, p) in partitions {
             if let Err(e) = close_writer(p.writer) {
                 first_error.get_or_insert(e);
@@ -942,7 +967,10 @@ impl Table {
                 [_] => None,
                 _ => gather_batch(&data, &runs)?,
             };
+            self.writes += 1;
+            let used = self.writes;
             let partition = self.partition(date)?;
+            partition.used = used;
             match gathered {
                 Some(batch) => {
                     partition.writer.write(&batch).map_err(parquet_error)?;
@@ -973,9 +1001,15 @@ impl Table {
                     ));
                 }
             }
+            if self.partitions.len() >= MAX_OPEN_PARTITIONS {
+                self.close_least_recent()?;
+            }
             let dir = self.table_dir.join(format!("{DATE_COLUMN}={key}"));
             fs::create_dir_all(&dir)?;
-            let path = dir.join(&self.file_name);
+            let path = match self.next_part.get(key) {
+                Some(&part) => dir.join(part_name(part)),
+                None => dir.join(&self.file_name),
+            };
             let temp = temp_path(&path)?;
             let file = File::create(&temp)?;
             let writer =
@@ -988,6 +1022,7 @@ impl Table {
                     temp,
                     writer,
                     rows: 0,
+                    used: 0,
                 },
             );
         }
@@ -998,6 +1033,25 @@ impl Table {
 
     /// Flushes the largest row group in progress while all of them take more than the
     /// budget.
+    /// Closes the partition written least recently (ties: the first in date order).
+    fn close_least_recent(&mut self) -> io::Result<()> {
+        let Some(key) = self
+            .partitions
+            .iter()
+            .min_by_key(|(_, p)| p.used)
+            .map(|(k, _)| k.clone())
+        else {
+            return Ok(());
+        };
+        if let Some(p) = self.partitions.remove(&key) {
+            let next = self.next_part.get(&key).copied().unwrap_or(self.base_part) + 1;
+            self.next_part.insert(key, next);
+            close_writer(p.writer)?;
+            self.closed.push((p.path, p.temp, p.rows));
+        }
+        Ok(())
+    }
+
     fn enforce_budget(&mut self) -> io::Result<()> {
         loop {
             let total: usize = self
@@ -1030,6 +1084,9 @@ impl Drop for PartitionedWriter {
         for (_, p) in std::mem::take(&mut self.t.partitions) {
             drop(p.writer);
             let _ = fs::remove_file(&p.temp);
+        }
+        for (_, temp, _) in std::mem::take(&mut self.t.closed) {
+            let _ = fs::remove_file(&temp);
         }
     }
 }
