@@ -1201,8 +1201,14 @@ fn build(rule: Rule, slots: Slots, v: Fill<'_>) -> Option<CfnInitMessage<'_>> {
 }
 
 fn from_table(i: &str) -> Option<CfnInitMessage<'_>> {
+    // A template that starts with a literal can only match a line that starts with the
+    // literal's first byte: checking it first skips most of the table cheaply.
+    let first = i.as_bytes().first().copied();
     TEMPLATES
         .iter()
+        .filter(|(template, _, _)| {
+            template.starts_with("%s") || template.as_bytes().first().copied() == first
+        })
         .find_map(|&(template, rule, slots)| build(rule, slots, fill(template, i)?))
 }
 

@@ -43,6 +43,7 @@ pub mod engine;
 pub mod error;
 pub mod healthd;
 pub mod nginx;
+mod payload;
 pub mod py_repr;
 pub mod py_traceback;
 pub mod result_json;

@@ -49,19 +49,20 @@
 //! value stays recoverable. `\e` is ESC and `\s` a space. A lone surrogate `\uD800` and any
 //! unknown escape are kept verbatim, backslash included.
 //!
-//! Nesting deeper than [`MAX_DEPTH`] containers is reported as an error rather than
+//! Nesting deeper than [`MAX_DEPTH`](crate::error::MAX_DEPTH) containers is reported as an error rather than
 //! recursed into.
 
 use nom::branch::alt;
-use nom::bytes::complete::{tag, take_while, take_while1};
+use nom::bytes::complete::{tag, take_while1};
 use nom::character::complete::{char, digit1, one_of};
 use nom::combinator::{cut, map, opt};
-use nom::error::{context, ContextError, ErrorKind, ParseError};
+use nom::error::{context, ErrorKind, ParseError};
 use nom::sequence::preceded;
-use nom::{IResult, Parser};
+use nom::Parser;
 use serde_json::{Map, Number, Value};
 
-use crate::error::{PayloadError, MAX_DEPTH};
+use crate::error::PayloadError;
+use crate::payload::{describe, enter, is_ws, spanned, ws, Error, PResult, Reason};
 use crate::result_json::parse_json_value;
 
 /// Parses one Ruby `inspect` literal; only whitespace may surround it.
@@ -146,132 +147,12 @@ pub fn parse_json_or_ruby(input: &str) -> Result<Value, PayloadError> {
 }
 
 // ---------------------------------------------------------------------------------------
-// Error type
-// ---------------------------------------------------------------------------------------
-
-/// Why a parser stopped; turned into a message only when the error leaves the module.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Reason<'a> {
-    /// Nothing more specific known: "unexpected X".
-    Unexpected,
-    /// A `context` said what was wanted here.
-    Expected(&'static str),
-    /// A string literal opened at this slice never closed.
-    Unterminated(&'a str),
-    /// A container opened here would exceed [`MAX_DEPTH`].
-    TooDeep,
-}
-
-/// The nom error: where (as the remaining input) and why.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Error<'a> {
-    input: &'a str,
-    reason: Reason<'a>,
-}
-
-type PResult<'a, T> = IResult<&'a str, T, Error<'a>>;
-
-impl<'a> Error<'a> {
-    fn failure(input: &'a str, reason: Reason<'a>) -> nom::Err<Self> {
-        nom::Err::Failure(Error { input, reason })
-    }
-
-    fn into_payload_error(self, original: &str) -> PayloadError {
-        let offset = original.len().saturating_sub(self.input.len());
-        let found = describe(self.input).unwrap_or("end of input".into());
-        let message = match self.reason {
-            Reason::Unexpected => format!("unexpected {found}"),
-            Reason::Expected(what) => format!("expected {what}, found {found}"),
-            Reason::Unterminated(open) => format!(
-                "unterminated string literal (opened at byte {})",
-                original.len().saturating_sub(open.len())
-            ),
-            Reason::TooDeep => format!("containers nested deeper than {MAX_DEPTH} levels"),
-        };
-        PayloadError::new(offset, message)
-    }
-}
-
-impl<'a> ParseError<&'a str> for Error<'a> {
-    fn from_error_kind(input: &'a str, _kind: ErrorKind) -> Self {
-        Error {
-            input,
-            reason: Reason::Unexpected,
-        }
-    }
-
-    fn append(_input: &'a str, _kind: ErrorKind, other: Self) -> Self {
-        other
-    }
-
-    /// Keeps the alternative that got furthest; on a tie, the more specific one.
-    fn or(self, other: Self) -> Self {
-        match other.input.len().cmp(&self.input.len()) {
-            std::cmp::Ordering::Less => other,
-            std::cmp::Ordering::Greater => self,
-            std::cmp::Ordering::Equal if other.reason == Reason::Unexpected => self,
-            std::cmp::Ordering::Equal => other,
-        }
-    }
-}
-
-impl<'a> ContextError<&'a str> for Error<'a> {
-    fn add_context(_input: &'a str, ctx: &'static str, other: Self) -> Self {
-        match other.reason {
-            Reason::Unexpected => Error {
-                input: other.input,
-                reason: Reason::Expected(ctx),
-            },
-            _ => other,
-        }
-    }
-}
-
-/// `'c'` for the first character of `rest`, `None` at the end of input.
-fn describe(rest: &str) -> Option<std::borrow::Cow<'static, str>> {
-    rest.chars().next().map(|c| format!("{c:?}").into())
-}
-
-// ---------------------------------------------------------------------------------------
 // Grammar
 // ---------------------------------------------------------------------------------------
-
-fn is_ws(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\r' | '\n')
-}
-
-/// `ws`
-fn ws(input: &str) -> PResult<'_, &str> {
-    take_while(is_ws).parse(input)
-}
-
-/// Checks the depth budget at the opening token of a container and returns the depth of
-/// its children.
-fn enter(at: &str, depth: usize) -> Result<usize, nom::Err<Error<'_>>> {
-    if depth >= MAX_DEPTH {
-        Err(Error::failure(at, Reason::TooDeep))
-    } else {
-        Ok(depth + 1)
-    }
-}
 
 /// Commits to `expected` (after an unambiguous prefix), reporting `what` was expected.
 fn expect<'a>(input: &'a str, expected: &'static str, what: &'static str) -> PResult<'a, &'a str> {
     cut(context(what, tag(expected))).parse(input)
-}
-
-/// Runs `parser` and also returns the text it consumed, measured by lengths (nom 8.0.0's
-/// `recognize`/`consumed` can misreport a match that ends at the end of input,
-/// rust-bakery/nom#1876).
-fn spanned<'a, O>(
-    mut parser: impl Parser<&'a str, Output = O, Error = Error<'a>>,
-) -> impl FnMut(&'a str) -> PResult<'a, (&'a str, O)> {
-    move |input: &'a str| {
-        let (rest, out) = parser.parse(input)?;
-        let used = input.len().saturating_sub(rest.len());
-        // `rest` is a suffix of `input`, so `used` is a char boundary.
-        Ok((rest, (input.get(..used).unwrap_or(input), out)))
-    }
 }
 
 /// `value`, at nesting `depth` (the number of containers around it).
@@ -628,6 +509,7 @@ fn unicode(s: &str) -> Option<(Vec<char>, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::MAX_DEPTH;
     use serde_json::json;
 
     /// An input and a function building the value it must decode to.

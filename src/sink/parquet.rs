@@ -668,7 +668,7 @@ pub fn events_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Resu
 // ---------------------------------------------------------------------------------------
 
 /// The writer properties of every file eblog writes: zstd level 1 (level 3 made `eblog
-/// scan` about 10% slower for files about 5% smaller), data and dictionary pages of at
+/// scan` about 10% slower, see BENCHMARKS.md), data and dictionary pages of at
 /// most 256 KiB (each open column of each open partition buffers one page before it is
 /// compressed, which bounds memory), dictionary encoding
 /// (off for the long free-text columns `message`, `fields` and `msg`, where it would only
