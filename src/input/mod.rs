@@ -103,15 +103,20 @@ pub fn open_bytes(
     if data.starts_with(&ZIP_MAGIC) {
         unzip(&source, data, each);
     } else if data.starts_with(&GZIP_MAGIC) {
-        match gunzip(&data) {
-            Ok(inner) => each(Ok(Unit {
-                source,
+        // A stream cut short still yields what was decompressed before the cut: it is
+        // parsed, and the cut is reported.
+        let (inner, cut) = gunzip_partial(&data);
+        if !inner.is_empty() || cut.is_none() {
+            each(Ok(Unit {
+                source: source.clone(),
                 name: strip_gz(&name),
                 data: inner,
                 explicit,
                 written,
-            })),
-            Err(error) => each(Err(InputError { source, error })),
+            }));
+        }
+        if let Some(error) = cut {
+            each(Err(InputError { source, error }));
         }
     } else {
         each(Ok(Unit {
@@ -133,9 +138,35 @@ fn strip_gz(name: &Path) -> PathBuf {
 
 /// Decompresses a whole gzip stream (all members).
 pub fn gunzip(data: &[u8]) -> io::Result<Vec<u8>> {
+    match gunzip_partial(data) {
+        (out, None) => Ok(out),
+        (_, Some(e)) => Err(e),
+    }
+}
+
+/// Decompresses as much of a gzip stream as can be read, and the error that stopped it
+/// early, if any (a file cut short, a corrupt block).
+pub fn gunzip_partial(data: &[u8]) -> (Vec<u8>, Option<io::Error>) {
     let mut out = Vec::with_capacity(data.len().saturating_mul(4));
-    MultiGzDecoder::new(data).read_to_end(&mut out)?;
-    Ok(out)
+    let mut decoder = MultiGzDecoder::new(data);
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        match decoder.read(&mut buf) {
+            Ok(0) => return (out, None),
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                let at = out.len();
+                return (
+                    out,
+                    Some(io::Error::new(
+                        e.kind(),
+                        format!("{e} (after {at} decompressed bytes; those were parsed)"),
+                    )),
+                );
+            }
+        }
+    }
 }
 
 fn unzip(source: &str, data: Vec<u8>, each: &mut dyn FnMut(Result<Unit, InputError>)) {
@@ -253,7 +284,7 @@ mod tests {
     }
 
     #[test]
-    fn a_truncated_gzip_is_an_error_naming_the_file() {
+    fn a_truncated_gzip_keeps_what_was_read_and_reports_the_cut() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.log.gz");
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -261,10 +292,13 @@ mod tests {
         let bytes = gz.finish().unwrap();
         std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
         let units = collect(&path, true);
-        assert!(units[0]
-            .as_ref()
-            .unwrap_err()
-            .to_string()
-            .contains("x.log.gz"));
+        let partial = units[0].as_ref().unwrap();
+        assert!(!partial.data.is_empty() && partial.data.len() < 12_000);
+        assert!(b"hello world\n".repeat(1000).starts_with(&partial.data));
+        let err = units[1].as_ref().unwrap_err().to_string();
+        assert!(
+            err.contains("x.log.gz") && err.contains("decompressed bytes"),
+            "{err}"
+        );
     }
 }

@@ -119,6 +119,9 @@ impl InputReport {
             self.first_unparsed = other.first_unparsed;
         }
         self.format = self.format.or(other.format);
+        if self.error.is_none() {
+            self.error.clone_from(&other.error);
+        }
     }
 }
 

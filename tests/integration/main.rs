@@ -2,6 +2,7 @@
 
 mod util;
 
+mod adversarial;
 mod cli;
 mod follow;
 mod inputs;
