@@ -106,7 +106,7 @@ fn a_bad_zip_and_a_cut_gzip_are_reported_with_their_paths() {
     let dir = tempfile::tempdir().unwrap();
     let zip = dir.path().join("bundle.zip");
     let mut bytes = b"PK\x03\x04".to_vec();
-    bytes.extend(std::iter::repeat(0xAB).take(300));
+    bytes.extend(std::iter::repeat_n(0xAB, 300));
     std::fs::write(&zip, bytes).unwrap();
     let gz = dir.path().join("cfn-hup.log.1.gz");
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
