@@ -107,6 +107,17 @@ impl Followed {
         sink: &mut impl RecordSink,
     ) -> io::Result<()> {
         let mut stream = Stream::new(&self.source, format, options.parse.zone);
+        if format == Some(crate::record::Format::WebStdout) {
+            let written = std::fs::metadata(&self.path)
+                .and_then(|m| m.modified())
+                .ok()
+                .map(crate::input::year_month);
+            stream.set_year(
+                crate::pipeline::infer_year(&self.head)
+                    .or(written)
+                    .or(options.parse.written),
+            );
+        }
         let head = std::mem::take(&mut self.head);
         for line in crate::framing::lines(&head) {
             stream.feed(line, sink)?;

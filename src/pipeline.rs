@@ -226,11 +226,21 @@ fn parse_section(
         inner.extend_from_slice(&outer[l.inner_start..l.inner_end]);
     }
     let name = section.path.as_deref().map(Path::new);
-    let format = choose_format(options.format, name, &inner);
+    let mut format = choose_format(options.format, name, &inner);
+    // As in directories and archives: a section holding a log of no known format, or a
+    // system syslog (`/var/log/messages`) that only looks like web.stdout.log, is kept as
+    // free text (`other` records), not reported as unparsed.
+    let system_syslog =
+        format == Some(Format::WebStdout) && name.and_then(detect_by_name).is_none();
+    let free_text = options.format.is_none() && (format.is_none() || system_syslog);
+    if free_text {
+        format = None;
+    }
     summary.format = format;
     summary.bytes = section.lines.last().map_or(0, |l| l.inner_end as u64)
         - section.lines.first().map_or(0, |l| l.offset);
     let mut ctx = Context::new(&source, format, options.zone);
+    ctx.free_text = free_text;
     if format == Some(Format::WebStdout) {
         ctx.year = infer_year(&inner).or(options.written);
     }
@@ -304,6 +314,11 @@ impl Stream {
             },
             prev: None,
         }
+    }
+
+    /// Sets the year (and month) of stamps that carry none (web.stdout.log).
+    pub fn set_year(&mut self, year: Option<(i32, u32)>) {
+        self.ctx.year = year;
     }
 
     /// What the stream has held so far.

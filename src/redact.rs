@@ -66,15 +66,19 @@ impl Redactor {
         let compile = |pattern: &str| Regex::new(pattern).expect("redaction pattern compiles");
         Self {
             // 'KEY': u'value'  "KEY": "value"  "KEY"=>"value"  :KEY => 'value'
+            // The value ends at the quote that opened it: `'it"s'`, `"it's"`.
             quoted: compile(&format!(
-                r#"(?P<k>['"]{key}['"]\s*(?::|=>)\s*[uUbB]?)(?P<q>['"])(?P<v>(?:[^'"\\]|\\.)*)['"]"#
+                r#"(?P<k>['"]{key}['"]\s*(?::|=>)\s*[uUbB]?)(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"#
             )),
             // \"KEY\": \"value\" inside a JSON string
+            // at any depth of escaping: \\\"KEY\\\": \\\"value\\\"
             escaped: compile(&format!(
-                r#"(?P<k>\\"{key}\\"\s*:\s*)\\"(?P<v>(?:[^\\]|\\[^"])*)\\""#
+                r#"(?P<k>(?P<bs>\\+)"{key}\\+"\s*:\s*)\\+"(?:[^\\]|\\+[^\\"])*\\+""#
             )),
-            // KEY=value, KEY: value (shell, env files, xtrace)
-            assignment: compile(&format!(r#"(?P<k>\b{key}\s*=\s*)(?P<v>[^\s'"&,;}}\]\\]+)"#)),
+            // KEY=value, KEY="value", KEY='value', KEY: value (shell, env files, xtrace)
+            assignment: compile(&format!(
+                r#"(?P<k>\b{key}(?:\s*=\s*|:\s+))(?P<v>'[^']*'|"[^"]*"|[^\s'"&,;}}\]\\]+)"#
+            )),
             key_id: compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"),
             url_param: compile(
                 r#"(?i)(?P<k>[?&](?:X-Amz-Signature|X-Amz-Security-Token|X-Amz-Credential|Signature|AWSAccessKeyId)=)(?P<v>[^&\s'"\\]+)"#,
@@ -103,17 +107,25 @@ impl Redactor {
     /// `text` with every secret replaced; borrowed when nothing was found.
     pub fn redact_text<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let mut out = Cow::Borrowed(text);
-        let keep_key = |c: &Captures<'_>| {
-            let q = c.name("q").map_or("", |m| m.as_str());
-            format!("{}{q}{REDACTED}{q}", &c["k"])
+        // Keeps the key and the value's quotes, replaces what is between them.
+        let quoted_value = |c: &Captures<'_>| {
+            let value = c
+                .get(0)
+                .map_or("", |m| m.as_str())
+                .get(c["k"].len()..)
+                .unwrap_or("");
+            let quote = &value[..value.len().min(1)];
+            match quote {
+                "'" | "\"" => format!("{}{quote}{REDACTED}{quote}", &c["k"]),
+                _ => format!("{}{REDACTED}", &c["k"]),
+            }
         };
-        replace(&mut out, &self.quoted, keep_key);
+        replace(&mut out, &self.quoted, quoted_value);
         replace(&mut out, &self.escaped, |c| {
-            format!("{}\\\"{REDACTED}\\\"", &c["k"])
+            let bs = &c["bs"];
+            format!("{}{bs}\"{REDACTED}{bs}\"", &c["k"])
         });
-        replace(&mut out, &self.assignment, |c| {
-            format!("{}{REDACTED}", &c["k"])
-        });
+        replace(&mut out, &self.assignment, quoted_value);
         replace(&mut out, &self.url_param, |c| {
             format!("{}{REDACTED}", &c["k"])
         });
@@ -182,6 +194,31 @@ mod tests {
         assert_eq!(
             r.redact_text("+ export RDS_PASSWORD=hunter2 x"),
             "+ export RDS_PASSWORD=[REDACTED] x"
+        );
+    }
+
+    #[test]
+    fn quotes_escapes_and_assignments_seen_in_review() {
+        let r = Redactor::new();
+        assert_eq!(
+            r.redact_text(r#"{'RDS_PASSWORD': "it's secret"}"#),
+            r#"{'RDS_PASSWORD': "[REDACTED]"}"#
+        );
+        assert_eq!(
+            r.redact_text(r#"u'{"execution_data":"{\\"RDS_PASSWORD\\":\\"hunter2\\"}"}'"#),
+            r#"u'{"execution_data":"{\\"RDS_PASSWORD\\":\\"[REDACTED]\\"}"}'"#
+        );
+        assert_eq!(
+            r.redact_text(r#"+ export RDS_PASSWORD="hunter2""#),
+            r#"+ export RDS_PASSWORD="[REDACTED]""#
+        );
+        assert_eq!(
+            r.redact_text("DB_PASSWORD: abc123"),
+            "DB_PASSWORD: [REDACTED]"
+        );
+        assert_eq!(
+            r.redact_text("export API_KEY='k'"),
+            "export API_KEY='[REDACTED]'"
         );
     }
 

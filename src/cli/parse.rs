@@ -261,8 +261,8 @@ fn follow(args: &ParseArgs, options: &ScanOptions, redactor: Option<Redactor>) -
         eprintln!("eblog: --follow needs file paths (stdin is followed already: `tail -F x | eblog parse -`)");
         return EXIT_USAGE;
     }
-    if args.to != ParseOutput::Jsonl {
-        eprintln!("eblog: --follow writes JSON lines");
+    if args.to != ParseOutput::Jsonl || args.output.is_some() {
+        eprintln!("eblog: --follow writes JSON lines to stdout (no --to, no -o)");
         return EXIT_USAGE;
     }
     let stop = Arc::new(AtomicBool::new(false));

@@ -17,7 +17,9 @@ fn field(dict: &Option<Value>, key: &str) -> Option<String> {
 /// The event of one cfn-hup.log record.
 pub(crate) fn event(msg: &Message<'_>) -> Found {
     let Some(parsed) = parse_message(msg.first) else {
-        return super::generic::event(msg);
+        // cfn-init.log has the same layout; a piece of one read from stdin may be taken
+        // for cfn-hup before any line tells them apart, so its templates are tried too.
+        return super::cfn_init::cfn_init(msg);
     };
     let event = match parsed {
         CfnHupMessage::CommandMessage { stage, payload } => {

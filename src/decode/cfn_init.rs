@@ -173,6 +173,8 @@ pub(crate) fn cfn_init(msg: &Message<'_>) -> Found {
         CfnInitMessage::SignalingResource { .. }
         | CfnInitMessage::DescribingResource { .. }
         | CfnInitMessage::ClientEndpoint { .. } => Event::ClientCall,
+        // The retry loop's errors (`ConnectionError`, `HTTP Error ...`) come with a traceback.
+        CfnInitMessage::Other { .. } if msg.is_error_level() => python_error(msg),
         CfnInitMessage::Other { group, subject } => step("other", snake(&group), subject, None),
     };
     event.into()
@@ -263,6 +265,12 @@ pub(crate) fn script(msg: &Message<'_>, stamped: bool) -> Found {
                 Some(msg.tail_from(command).trim_end().to_owned())
             }
             ScriptMessage::Provisioning(step) => Some(snake(step)),
+            ScriptMessage::InstanceInit { first } => {
+                Some((if *first { "first_init" } else { "reboot" }).to_owned())
+            }
+            ScriptMessage::StackName { cached } => {
+                Some((if *cached { "cached" } else { "userdata" }).to_owned())
+            }
             _ => None,
         };
     Event::Bootstrap {

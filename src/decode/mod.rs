@@ -37,6 +37,9 @@ pub struct Context {
     /// file was last modified. A stamp whose month is later than `month` is taken from
     /// the year before.
     pub year: Option<(i32, u32)>,
+    /// Lines that are not records are expected here (a section of a bundle that holds a
+    /// log of no known format): they become `other`, not `unparsed`.
+    pub free_text: bool,
 }
 
 impl Context {
@@ -49,6 +52,7 @@ impl Context {
             instance_id: ids::instance_id(source).map(str::to_owned),
             environment_id: ids::environment_id(source).map(str::to_owned),
             year: None,
+            free_text: false,
         }
     }
 }
@@ -226,10 +230,10 @@ pub fn decode(span: &Span, bytes: &[u8], ctx: &Context, prev: Option<&Event>) ->
         pid: None,
         activity: None,
         event: Event::Unparsed {
-            reason: if ctx.format.is_some() {
-                "before_first_header"
-            } else {
-                "unknown_format"
+            reason: match (span.kind, ctx.format) {
+                (_, None) => "unknown_format",
+                (SpanKind::Stray, _) => "not_a_record",
+                _ => "before_first_header",
             },
         },
         message: String::new(),
@@ -245,7 +249,7 @@ pub fn decode(span: &Span, bytes: &[u8], ctx: &Context, prev: Option<&Event>) ->
         // A blank line (a wrapper's section separator, a file's leading newline) is not
         // bad input.
         let blank = bytes.iter().all(u8::is_ascii_whitespace);
-        if blank || ctx.format.is_some_and(allows_free_text) {
+        if blank || ctx.free_text || ctx.format.is_some_and(allows_free_text) {
             record.event = Event::Other;
         }
         return record;

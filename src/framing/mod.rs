@@ -69,6 +69,9 @@ pub enum SpanKind {
     Record,
     /// A line before the first header, or a line of a file whose format is unknown.
     Unparsed,
+    /// A line that is not a record where one was due: a non-record line of a
+    /// line-per-record format, or a line after a record was closed early (follow mode).
+    Stray,
 }
 
 /// A run of whole lines of the input: one record, or one unparsed line.
@@ -94,6 +97,8 @@ pub struct Framer {
     current: Option<Span>,
     next_line: u64,
     next_offset: u64,
+    /// Whether a record has started: later stray lines are not "before the first header".
+    seen_header: bool,
 }
 
 impl Framer {
@@ -105,6 +110,7 @@ impl Framer {
             current: None,
             next_line: 1,
             next_offset: 0,
+            seen_header: false,
         }
     }
 
@@ -116,6 +122,8 @@ impl Framer {
             current: None,
             next_line: line,
             next_offset: offset,
+            // A chunk after the first starts at a record start: a record came before.
+            seen_header: line > 1,
         }
     }
 
@@ -132,7 +140,7 @@ impl Framer {
             let kind = if header {
                 SpanKind::Record
             } else {
-                SpanKind::Unparsed
+                SpanKind::Stray
             };
             return Some(Span {
                 start,
@@ -143,6 +151,7 @@ impl Framer {
             });
         }
         if header {
+            self.seen_header = true;
             let done = self.current.take();
             self.current = Some(Span {
                 start,
@@ -164,7 +173,11 @@ impl Framer {
                 end,
                 line: number,
                 end_line: number,
-                kind: SpanKind::Unparsed,
+                kind: if self.seen_header {
+                    SpanKind::Stray
+                } else {
+                    SpanKind::Unparsed
+                },
             }),
         }
     }

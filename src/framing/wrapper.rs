@@ -98,6 +98,12 @@ fn instance_prefix(line: &[u8]) -> Option<usize> {
         .then_some(close + 3)
 }
 
+/// Whether a section header's middle line names a log file (`/var/log/eb-engine.log`),
+/// so that a banner of dashes in hook output does not start a fake section.
+fn names_a_log(line: &[u8]) -> bool {
+    line.starts_with(b"/") && !line.contains(&b' ') && memchr::memmem::find(line, b"log").is_some()
+}
+
 /// Which wrapper `buf` is, judged by its first non-empty lines.
 pub fn detect(buf: &[u8]) -> Option<Wrapper> {
     let mut head = lines(buf).map(trim_eol).filter(|l| !l.is_empty());
@@ -114,7 +120,7 @@ pub fn detect(buf: &[u8]) -> Option<Wrapper> {
     }
     let second = head.next()?;
     let third = head.next()?;
-    (is_dash_rule(first) && second.starts_with(b"/") && is_dash_rule(third))
+    (is_dash_rule(first) && names_a_log(second) && is_dash_rule(third))
         .then_some(Wrapper::TailBundle)
 }
 
@@ -190,7 +196,7 @@ fn sectioned(all: &[(usize, &[u8])]) -> Vec<Section> {
         let is_section_header = is_dash_rule(line)
             && all
                 .get(i + 1)
-                .is_some_and(|(_, l)| trim_eol(l).starts_with(b"/"))
+                .is_some_and(|(_, l)| names_a_log(trim_eol(l)))
             && all
                 .get(i + 2)
                 .is_some_and(|(_, l)| is_dash_rule(trim_eol(l)));

@@ -29,7 +29,8 @@ pub struct Unit {
     pub written: Option<(i32, u32)>,
 }
 
-fn year_month(time: std::time::SystemTime) -> (i32, u32) {
+/// The UTC year and month of `time`.
+pub fn year_month(time: std::time::SystemTime) -> (i32, u32) {
     let utc: chrono::DateTime<chrono::Utc> = time.into();
     (chrono::Datelike::year(&utc), chrono::Datelike::month(&utc))
 }

@@ -560,7 +560,8 @@ pub enum Event {
     Other,
     /// Bytes that are not a record of the file's format.
     Unparsed {
-        /// Why: `before_first_header`, `unknown_format`.
+        /// Why: `before_first_header`, `not_a_record` (a stray line where a record was
+        /// due), `unknown_format`.
         reason: &'static str,
     },
 }

@@ -189,3 +189,30 @@ impl Record {
         matches!(self.event, Event::Unparsed { .. })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::KINDS;
+
+    /// Every kind `Event::kind` can return is documented in `KINDS` (and so in
+    /// `eblog formats --kinds` and, by the CLI test, in the README).
+    #[test]
+    fn every_kind_is_documented() {
+        let source = include_str!("event.rs");
+        let kinds: Vec<&str> = source
+            .lines()
+            .filter_map(|l| {
+                l.trim()
+                    .split_once("=> \"")
+                    .map(|(_, rest)| rest.trim_end_matches(['"', ',']))
+            })
+            .collect();
+        assert!(kinds.len() > 40, "found {} kinds", kinds.len());
+        for kind in kinds {
+            assert!(
+                KINDS.iter().any(|k| k.kind == kind),
+                "kind {kind} is not documented in KINDS"
+            );
+        }
+    }
+}

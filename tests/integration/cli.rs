@@ -231,3 +231,62 @@ fn parse_json_helper_reads_samples() {
         .unwrap()]);
     assert!(!records.is_empty());
 }
+
+#[test]
+fn review_regressions() {
+    // --follow writes to stdout only.
+    eblog()
+        .args(["parse", "--follow", "-o", "/tmp/never", "x.log"])
+        .assert()
+        .code(2);
+    // A piece of cfn-init.log on stdin, taken for cfn-hup, still gets cfn-init kinds.
+    let piece = "2022-03-15 19:47:12,101 [INFO] Running command 01_migrate\n2022-03-15 19:47:13,101 [ERROR] Command 01_migrate (python manage.py migrate) failed\n";
+    let records = json_lines(
+        &eblog()
+            .args(["parse", "-"])
+            .write_stdin(piece)
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(records[1]["kind"], "cfn_command");
+    assert_eq!(records[1]["status"], "failure");
+    assert_eq!(records[1]["command"], "python manage.py migrate");
+    // A stray line in a line-per-record format says so.
+    let access = "172.31.6.201 - - [14/Sep/2022:18:41:08 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl\" \"-\"\nnot an access line\n";
+    let records = json_lines(
+        &eblog()
+            .args(["parse", "--format", "nginx-access", "-"])
+            .write_stdin(access)
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(
+        (records[1]["kind"].as_str(), records[1]["reason"].as_str()),
+        (Some("unparsed"), Some("not_a_record"))
+    );
+}
+
+#[test]
+fn bundle_sections_of_unknown_logs_are_free_text() {
+    let bundle = "-------------------------------------\n/var/log/cloud-init-output.log\n-------------------------------------\nCloud-init v. 19.3 running 'init-local'\n\n-------------------------------------\n/var/log/cfn-hup.log\n-------------------------------------\n2019-05-14 10:41:24,903 [INFO] command processing is alive.\n";
+    let out = eblog()
+        .args(["parse", "--strict", "-"])
+        .write_stdin(bundle)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records = json_lines(&out.stdout);
+    let cloud_init = records
+        .iter()
+        .find(|r| r["source"] == "-!/var/log/cloud-init-output.log")
+        .unwrap();
+    assert_eq!(cloud_init["kind"], "other");
+    assert!(records.iter().any(|r| r["kind"] == "heartbeat"));
+}
