@@ -51,8 +51,9 @@
 //! * `True`/`False`/`None` become `true`/`false`/`null`.
 //!
 //! Escapes: in a Python 2 `str` (and in a `b''` literal) `\xNN` is a *byte*, whose encoding
-//! the repr does not say; it is decoded as the character U+00NN (Latin-1), so the byte
-//! value stays recoverable. Octal escapes are decoded the same way. A surrogate pair
+//! the repr does not say: when the string's bytes form valid UTF-8 they are decoded as
+//! UTF-8 (`'caf\xc3\xa9'` is `café`), otherwise each is the character U+00NN (Latin-1),
+//! so the byte value stays recoverable. Octal escapes are decoded the same way. A surrogate pair
 //! `\uD83D\uDE00` is combined into one character; a lone surrogate, a `\U` beyond
 //! U+10FFFF and any unknown escape (`\N{..}`, `\q`, `\x` without two hex digits) are kept
 //! verbatim, backslash included. Raw strings (`r''`) keep every backslash.
@@ -382,7 +383,24 @@ fn string(input: &str) -> PResult<'_, Value> {
     let raw = prefix.contains(['r', 'R']);
     let bytes = prefix.contains(['b', 'B']);
     let (rest, text) = string_body(input, body, quote, raw, bytes)?;
+    let text = if prefix.contains(['u', 'U']) {
+        text
+    } else {
+        utf8_from_byte_escapes(text)
+    };
     Ok((rest, Value::String(text)))
+}
+
+/// A Python 2 `str` is bytes: its repr writes every non-ASCII byte as `\xNN`, which
+/// decodes to U+00NN. When those bytes form valid UTF-8 (`'caf\xc3\xa9'`), the text is
+/// decoded as UTF-8 (`café`); otherwise it is left as Latin-1.
+fn utf8_from_byte_escapes(text: String) -> String {
+    if text.is_ascii() || text.chars().any(|c| u32::from(c) > 0xFF) {
+        return text;
+    }
+    // Every char is at most U+00FF (checked above), so each fits one byte.
+    let bytes: Vec<u8> = text.chars().map(|c| u32::from(c) as u8).collect();
+    String::from_utf8(bytes).unwrap_or(text)
 }
 
 /// The body of a string after its opening quote, through the closing quote. `open` is the
@@ -557,6 +575,24 @@ fn unicode4(after: &str, out: &mut String) -> usize {
 mod tests {
     use super::*;
     use crate::error::MAX_DEPTH;
+
+    #[test]
+    fn py2_byte_strings_in_utf8_are_decoded() {
+        assert_eq!(
+            parse_py_repr(r"{'EB_X': 'caf\xc3\xa9'}").unwrap(),
+            serde_json::json!({"EB_X": "café"})
+        );
+        assert_eq!(
+            parse_py_repr(r"'caf\xe9'").unwrap(),
+            serde_json::json!("café"),
+            "not UTF-8: Latin-1"
+        );
+        assert_eq!(
+            parse_py_repr(r"u'caf\xc3\xa9'").unwrap(),
+            serde_json::json!("cafÃ©"),
+            "unicode: code points"
+        );
+    }
     use serde_json::json;
 
     /// An input and a function building the value it must decode to.
@@ -716,7 +752,7 @@ mod tests {
             "STACK_NAME": "arn:aws:cloudformation:us-west-2:123456789012:stack/awseb-e-abcdefghij-stack/0a1b2c3d",
             "RESULT_ACCESS_KEY": "AKIAIOSFODNN7EXAMPLE",
             "HOSTNAME": "ip-172-31-0-10",
-            "MOTD": "caf\u{c3}\u{a9} it's",
+            "MOTD": "café it's",
             "EVENT_HANDLE": "it's",
         });
         assert_eq!(parse_py_repr(input), Ok(expected));
