@@ -87,6 +87,7 @@ pub(crate) fn event(msg: &Message<'_>) -> Found {
             command: Some(name.command.to_owned()),
             stage: name.stage,
             step: None,
+            exit_code: None,
             error: None,
             exceptions: Vec::new(),
         },
@@ -98,6 +99,7 @@ pub(crate) fn event(msg: &Message<'_>) -> Found {
                 command: None,
                 stage: None,
                 step: None,
+                exit_code: None,
                 error,
                 exceptions: exceptions(chain),
             }

@@ -39,13 +39,17 @@ pub(crate) fn event(msg: &Message<'_>, prev: Option<&Event>) -> Found {
             command,
             instruction,
             error,
-        } => Event::CommandFailed {
-            command: Some(command.to_owned()),
-            stage: None,
-            step: Some(instruction.to_owned()),
-            error: Some(msg.tail_from(error).trim_end().to_owned()),
-            exceptions: Vec::new(),
-        },
+        } => {
+            let error = msg.tail_from(error).trim_end().to_owned();
+            Event::CommandFailed {
+                command: Some(command.to_owned()),
+                stage: None,
+                step: Some(instruction.to_owned()),
+                exit_code: exit_status(&error),
+                error: Some(error),
+                exceptions: Vec::new(),
+            }
+        }
         EngineMessage::Cleanup => Event::Cleanup,
         EngineMessage::Response { json } => match parse_result_json(json.trim()) {
             Ok(result) => Event::CommandResult {
@@ -92,6 +96,16 @@ pub(crate) fn event(msg: &Message<'_>, prev: Option<&Event>) -> Found {
         EngineMessage::Chatter(_) => Event::Setup,
     };
     event.into()
+}
+
+/// The status of `... failed with error exit status N` in an engine error text.
+fn exit_status(error: &str) -> Option<i64> {
+    let (_, after) = error.split_once("exit status ")?;
+    let digits: String = after
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '-')
+        .collect();
+    digits.parse().ok()
 }
 
 fn hook_dir(dir: &str, state: &'static str, hooks: &str) -> Event {

@@ -216,6 +216,9 @@ pub enum Event {
         /// The step that failed (the engine's instruction).
         #[serde(skip_serializing_if = "Option::is_none")]
         step: Option<String>,
+        /// The exit status the error text names (`... failed with error exit status 1`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        exit_code: Option<i64>,
         /// The error text: the outermost exception message (`Command execution failed:`),
         /// the engine's error text.
         #[serde(skip_serializing_if = "Option::is_none")]

@@ -124,7 +124,7 @@ pub const KINDS: &[KindDoc] = &[
         "command_failed",
         "cmd-processor, engine",
         "`Command X failed!` / `Command execution failed: <chain>`",
-        "command, stage, step, error, exceptions",
+        "command, stage, step, exit_code, error, exceptions",
     ),
     doc(
         "command_result",

@@ -355,11 +355,13 @@ fn common(event: &Event) -> Common<'_> {
             command,
             step,
             error,
+            exit_code,
             ..
         } => {
             c.command = command.as_deref();
             c.step = step.as_deref();
             c.error = error.as_deref();
+            c.exit_code = *exit_code;
         }
         Event::ActionStart { action, .. } => c.action = Some(action),
         Event::ActionOutput { action, result, .. } => {

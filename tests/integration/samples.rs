@@ -543,3 +543,43 @@ fn cfn_hup_continuations_and_failures() {
         "py2 long parsed"
     );
 }
+
+#[test]
+fn engine_failure_values() {
+    let records = sample("al2/eb-engine.log");
+    let failed = records
+        .iter()
+        .find(|r| r["kind"] == "command_failed")
+        .unwrap();
+    assert_eq!(failed["command"], "app-deploy");
+    assert_eq!(failed["step"], "RunAppDeployPreBuildHooks");
+    assert_eq!(failed["exit_code"], 1);
+    assert!(
+        failed["error"]
+            .as_str()
+            .unwrap()
+            .contains("KeyError: 'ORDERS_DB_URL'"),
+        "the stderr lines are in the error"
+    );
+    let after = |kind: &str| {
+        records
+            .iter()
+            .find(|r| r["line"].as_u64() > failed["line"].as_u64() && r["kind"] == kind)
+            .unwrap()
+    };
+    assert_eq!(after("command_result")["result"]["status"], "FAILURE");
+    assert_eq!(after("command_finished")["command"], "app-deploy");
+    let instructions = records
+        .iter()
+        .filter(|r| r["kind"] == "action_start")
+        .count();
+    assert!(
+        instructions > 20,
+        "every Executing instruction is an action_start: {instructions}"
+    );
+    let outputs: Vec<&Value> = records
+        .iter()
+        .filter(|r| r["kind"] == "command_output")
+        .collect();
+    assert!(!outputs.is_empty() && outputs.iter().all(|r| r["command"].is_string()));
+}
