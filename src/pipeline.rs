@@ -70,6 +70,17 @@ impl Summary {
     }
 }
 
+/// Whether a log found in a directory, an archive or a bundle is not one of eblog's: its
+/// format is unknown, or it is a system syslog (`messages`, `cron`, `secure`) that shares
+/// web.stdout.log's layout but not its name.
+pub fn is_foreign(format: Option<Format>, name: Option<&Path>) -> bool {
+    match format {
+        None => true,
+        Some(Format::WebStdout) => name.and_then(detect_by_name).is_none(),
+        Some(_) => false,
+    }
+}
+
 /// Picks the format of an input: forced, by name, then by content.
 pub fn choose_format(forced: Option<Format>, path: Option<&Path>, head: &[u8]) -> Option<Format> {
     forced
@@ -158,10 +169,7 @@ pub fn parse_unit(
         }
     }
     let format = choose_format(options.format, Some(&unit.name), &unit.data);
-    // System logs (`messages`, `cron`, `secure`) share the syslog layout of web.stdout.log:
-    // found in a directory or archive, a syslog file counts only when its name says so.
-    let system_syslog = format == Some(Format::WebStdout) && detect_by_name(&unit.name).is_none();
-    if (format.is_none() || system_syslog) && !unit.explicit {
+    if is_foreign(format, Some(&unit.name)) && !unit.explicit {
         return Ok(UnitSummary {
             logs: Vec::new(),
             skipped: true,
@@ -227,12 +235,9 @@ fn parse_section(
     }
     let name = section.path.as_deref().map(Path::new);
     let mut format = choose_format(options.format, name, &inner);
-    // As in directories and archives: a section holding a log of no known format, or a
-    // system syslog (`/var/log/messages`) that only looks like web.stdout.log, is kept as
-    // free text (`other` records), not reported as unparsed.
-    let system_syslog =
-        format == Some(Format::WebStdout) && name.and_then(detect_by_name).is_none();
-    let free_text = options.format.is_none() && (format.is_none() || system_syslog);
+    // What directories and archives skip, a bundle keeps as free text (`other` records),
+    // not as unparsed.
+    let free_text = options.format.is_none() && is_foreign(format, name);
     if free_text {
         format = None;
     }

@@ -11,13 +11,13 @@
 //! raw command output, empty lines): see FORMATS.md §1.3. The grammar accepts any run of
 //! upper-case letters as the level so that an unexpected level name still frames a record.
 
-use nom::bytes::complete::{tag, take_while1, take_while_m_n};
+use nom::bytes::complete::{tag, take_while1};
 use nom::character::complete::char;
 use nom::combinator::opt;
-use nom::sequence::{delimited, preceded};
+use nom::sequence::preceded;
 use nom::{IResult, Parser};
 
-use crate::common::{python_timestamp, Timestamp};
+use crate::common::{bracketed_level as level, python_timestamp, Timestamp};
 
 /// The parsed header of one `amzn` or `amzn_cmd` line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,18 +28,6 @@ pub struct AmznHeader<'a> {
     pub pid: Option<u32>,
     /// The level name as written (`INFO`, `WARNING`, ...).
     pub level: &'a str,
-}
-
-fn level(input: &[u8]) -> IResult<&[u8], &str> {
-    let (rest, name) = delimited(
-        char('['),
-        take_while_m_n(1, 12, |b: u8| b.is_ascii_uppercase()),
-        char(']'),
-    )
-    .parse(input)?;
-    // Only ASCII upper-case letters were taken, which are valid UTF-8.
-    let name = std::str::from_utf8(name).unwrap_or_default();
-    Ok((rest, name))
 }
 
 fn pid(input: &[u8]) -> IResult<&[u8], u32> {

@@ -11,6 +11,7 @@
 use nom::bytes::complete::{tag, take_while_m_n};
 use nom::character::complete::char;
 use nom::combinator::{map_res, opt};
+use nom::sequence::delimited;
 use nom::{IResult, Parser};
 
 /// A calendar date and wall-clock time as written in a log line, before any time-zone
@@ -72,6 +73,49 @@ fn clock(input: &[u8]) -> IResult<&[u8], (u8, u8, u8)> {
     let (rest, (h, _, mi, _, s)) =
         (digits(2), char(':'), digits(2), char(':'), digits(2)).parse(input)?;
     Ok((rest, (h as u8, mi as u8, s as u8)))
+}
+
+/// `2023/12/14 22:06:05`: the date and time of Go's `log` package (eb-engine.log, with a
+/// fraction after it) and of nginx's error log; no fraction.
+pub fn slash_timestamp(input: &[u8]) -> IResult<&[u8], Timestamp> {
+    let (rest, (y, _, mo, _, d, _, (hour, minute, second))) = (
+        digits(4),
+        char('/'),
+        digits(2),
+        char('/'),
+        digits(2),
+        char(' '),
+        clock,
+    )
+        .parse(input)?;
+    // Fixed-width digit runs: 4 digits fit a u16, 2 digits a u8.
+    let (year, month, day) = (y as u16, mo as u8, d as u8);
+    Ok((
+        rest,
+        Timestamp {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            nanos: 0,
+            fraction_digits: 0,
+        },
+    ))
+}
+
+/// `[LEVEL]`: a run of 1 to 12 upper-case ASCII letters in brackets (the amzn and engine
+/// headers), returned without the brackets.
+pub fn bracketed_level(input: &[u8]) -> IResult<&[u8], &str> {
+    let (rest, name) = delimited(
+        char('['),
+        take_while_m_n(1, 12, |b: u8| b.is_ascii_uppercase()),
+        char(']'),
+    )
+    .parse(input)?;
+    // Only ASCII upper-case letters were taken, which are valid UTF-8.
+    Ok((rest, std::str::from_utf8(name).unwrap_or_default()))
 }
 
 /// `2018-03-26 20:13:12,721`: Python `logging`'s default `asctime`.

@@ -54,13 +54,13 @@
 //! sub-slice of the first line, so a caller can take the rest of the record from there.
 
 use nom::branch::alt;
-use nom::bytes::complete::{tag, tag_no_case, take_until, take_while1, take_while_m_n};
+use nom::bytes::complete::{tag, tag_no_case, take_until, take_while1};
 use nom::character::complete::char;
 use nom::combinator::{rest, value};
-use nom::sequence::{delimited, preceded};
+use nom::sequence::preceded;
 use nom::{IResult, Parser};
 
-use crate::common::{digits, fraction, Timestamp};
+use crate::common::{bracketed_level as level, fraction, slash_timestamp, Timestamp};
 
 /// The parsed header of one eb-engine.log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,49 +72,16 @@ pub struct EngineHeader<'a> {
 }
 
 fn timestamp(input: &[u8]) -> IResult<&[u8], Timestamp> {
-    let (rest, (year, _, month, _, day, _, hour, _, minute, _, second, _, frac)) = (
-        digits(4),
-        char('/'),
-        digits(2),
-        char('/'),
-        digits(2),
-        char(' '),
-        digits(2),
-        char(':'),
-        digits(2),
-        char(':'),
-        digits(2),
-        char('.'),
-        fraction,
-    )
-        .parse(input)?;
-    let (nanos, fraction_digits) = frac;
+    let (rest, (ts, _, (nanos, fraction_digits))) =
+        (slash_timestamp, char('.'), fraction).parse(input)?;
     Ok((
         rest,
         Timestamp {
-            // Fixed-width digit runs: 4 digits fit a u16, 2 digits a u8.
-            year: year as u16,
-            month: month as u8,
-            day: day as u8,
-            hour: hour as u8,
-            minute: minute as u8,
-            second: second as u8,
             nanos,
             fraction_digits,
+            ..ts
         },
     ))
-}
-
-fn level(input: &[u8]) -> IResult<&[u8], &str> {
-    let (rest, name) = delimited(
-        char('['),
-        take_while_m_n(1, 12, |b: u8| b.is_ascii_uppercase()),
-        char(']'),
-    )
-    .parse(input)?;
-    // Only ASCII upper-case letters were taken, which are valid UTF-8.
-    let name = std::str::from_utf8(name).unwrap_or_default();
-    Ok((rest, name))
 }
 
 /// Parses the header at the start of `line`; the remaining input is the message text.

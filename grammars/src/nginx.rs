@@ -40,7 +40,7 @@ use nom::combinator::{opt, value};
 use nom::sequence::delimited;
 use nom::{IResult, Parser};
 
-use crate::common::{digits, trim_eol, Timestamp};
+use crate::common::{digits, slash_timestamp, trim_eol, Timestamp};
 
 /// One line of access.log in the `main` format, borrowing from the line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -276,21 +276,7 @@ fn id(input: &[u8]) -> IResult<&[u8], u32> {
 /// Parses the header at the start of an error.log line; the remaining input is the
 /// message text (after the `*N ` connection number, which belongs to the header).
 pub fn parse_error_header(line: &[u8]) -> IResult<&[u8], ErrorHeader<'_>> {
-    let (rest, (year, _, month, _, day, _, hour, _, minute, _, second, _)) = (
-        digits(4),
-        char('/'),
-        digits(2),
-        char('/'),
-        digits(2),
-        char(' '),
-        digits(2),
-        char(':'),
-        digits(2),
-        char(':'),
-        digits(2),
-        char(' '),
-    )
-        .parse(line)?;
+    let (rest, (ts, _)) = (slash_timestamp, char(' ')).parse(line)?;
     let (rest, (level, _, pid, _, tid, _, _)) = (
         delimited(char('['), error_level, char(']')),
         char(' '),
@@ -302,17 +288,6 @@ pub fn parse_error_header(line: &[u8]) -> IResult<&[u8], ErrorHeader<'_>> {
     )
         .parse(rest)?;
     let (rest, connection) = opt(delimited(char('*'), |i| number(i, 20), char(' '))).parse(rest)?;
-    // digits(n) for n <= 4 is at most 9999.
-    let ts = Timestamp {
-        year: year as u16,
-        month: month as u8,
-        day: day as u8,
-        hour: hour as u8,
-        minute: minute as u8,
-        second: second as u8,
-        nanos: 0,
-        fraction_digits: 0,
-    };
     Ok((
         rest,
         ErrorHeader {

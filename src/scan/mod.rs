@@ -475,9 +475,7 @@ impl<E: Encoder> Planner<'_, '_, E> {
     ) -> io::Result<()> {
         let source = job.path.to_string_lossy().into_owned();
         let format = choose_format(self.options.parse.format, Some(&job.path), head);
-        let system_syslog = format == Some(Format::WebStdout)
-            && crate::framing::detect_by_name(&job.path).is_none();
-        if (format.is_none() || system_syslog) && !job.explicit {
+        if crate::pipeline::is_foreign(format, Some(&job.path)) && !job.explicit {
             let report = InputReport {
                 source,
                 bytes: meta.len(),
