@@ -54,6 +54,20 @@ def main(dataset: str) -> int:
     else:
         check(False, "the dataset has events")
 
+    commands_rows = sum(f["rows"] for f in manifest["tables"].get("commands", []))
+    check(commands_rows > 0, f"the dataset has command executions ({commands_rows})")
+    if commands_rows:
+        commands = f"read_parquet('{root}/commands/*/*.parquet', hive_partitioning = true)"
+        n = con.execute(f"select count(*) from {commands}").fetchone()[0]
+        check(n == commands_rows, f"commands: DuckDB counts {n}, manifest files say {commands_rows}")
+        ctypes = dict(con.execute(f"select column_name, column_type from (describe select * from {commands})").fetchall())
+        check(ctypes.get("started", "").startswith("TIMESTAMP"), f"commands.started is {ctypes.get('started')}")
+        check(ctypes.get("steps", "").startswith("STRUCT(") and ctypes.get("steps", "").endswith("[]"), f"commands.steps is a list of structs: {ctypes.get('steps')}")
+        failed = con.execute(f"select count(*) from {commands} where status = 'FAILURE' and failed_step is not null").fetchone()[0]
+        check(failed > 0, f"failed executions name their failing step ({failed})")
+        leaf = con.execute(f"select count(*) from (select unnest(steps) s from {commands}) where s.status = 'FAILURE' and s.path like '%50npm.sh'").fetchone()[0]
+        check(leaf == 1, f"the failing legacy hook is one nested step ({leaf})")
+
     kinds = con.execute(f"select kind, count(*) from {records} group by kind order by 2 desc limit 5").fetchall()
     print("top kinds:", kinds)
     return 1 if failures else 0

@@ -24,6 +24,7 @@
 #![deny(unsafe_code)]
 
 pub mod cli;
+pub mod correlate;
 pub mod decode;
 pub mod follow;
 pub mod framing;
@@ -32,6 +33,7 @@ pub mod input;
 pub mod pipeline;
 pub mod record;
 pub mod redact;
+pub mod report;
 pub mod scan;
 pub mod sink;
 pub mod time;

@@ -19,8 +19,61 @@ pub enum Command {
     Parse(ParseArgs),
     /// Scan a fleet's logs into a dataset directory (Parquet tables, Hive-partitioned).
     Scan(ScanArgs),
+    /// Command executions: what each deploy did, step by step, and how it ended.
+    Commands(CommandsArgs),
+    /// Why commands failed: the failing step, its error, where to look, and hints.
+    Diagnose(DiagnoseArgs),
     /// List the formats eblog reads, or (with --kinds) the record kinds and their fields.
     Formats(FormatsArgs),
+}
+
+/// `eblog commands` flags.
+#[derive(Debug, Args)]
+pub struct CommandsArgs {
+    /// Files, directories, .gz or .zip bundles of one or more instances' logs; `-` reads
+    /// stdin.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// One execution per line as JSON, every field, instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Only executions that failed or timed out.
+    #[arg(long)]
+    pub failed: bool,
+    /// Only executions that started at or after this time (RFC 3339 or
+    /// `YYYY-MM-DD[ HH:MM[:SS]]`, UTC).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only executions that started before this time (same forms as --since).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Also write a self-contained HTML timeline of the executions to this file.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Shared flags.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `eblog diagnose` flags.
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// Files, directories, .gz or .zip bundles of one or more instances' logs; `-` reads
+    /// stdin.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// One diagnosis per line as JSON instead of the report.
+    #[arg(long)]
+    pub json: bool,
+    /// Only executions that started at or after this time (as `commands --since`).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only executions that started before this time.
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Shared flags.
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 /// Flags shared by `parse` and `scan`.

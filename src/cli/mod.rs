@@ -5,11 +5,13 @@
 //! program quietly with 0.
 
 mod args;
+mod commands;
 mod parse;
 mod scan;
 
 pub use args::{
-    Cli, Command, CommonArgs, FormatArg, FormatsArgs, ParseArgs, ParseOutput, ScanArgs, ScanOutput,
+    Cli, Command, CommandsArgs, CommonArgs, DiagnoseArgs, FormatArg, FormatsArgs, ParseArgs,
+    ParseOutput, ScanArgs, ScanOutput,
 };
 
 use crate::pipeline::ParseOptions;
@@ -42,6 +44,8 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Parse(args) => parse::run(&args),
         Command::Scan(args) => scan::run(&args),
+        Command::Commands(args) => commands::run(&args),
+        Command::Diagnose(args) => commands::diagnose(&args),
         Command::Formats(args) => formats(&args),
     }
 }

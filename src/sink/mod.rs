@@ -1,5 +1,6 @@
 //! Sinks: where records go. The pipeline pushes records into a [`RecordSink`].
 
+pub mod commands;
 pub mod csv;
 pub mod dataset;
 mod jsonl;

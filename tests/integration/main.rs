@@ -4,6 +4,7 @@ mod util;
 
 mod adversarial;
 mod cli;
+mod commands;
 mod follow;
 mod inputs;
 mod properties;

@@ -549,10 +549,9 @@ fn engine_failure_values() {
     let records = sample("al2/eb-engine.log");
     let failed = records
         .iter()
-        .find(|r| r["kind"] == "command_failed")
+        .find(|r| r["kind"] == "command_failed" && r["step"] == "RunAppDeployPreBuildHooks")
         .unwrap();
     assert_eq!(failed["command"], "app-deploy");
-    assert_eq!(failed["step"], "RunAppDeployPreBuildHooks");
     assert_eq!(failed["exit_code"], 1);
     assert!(
         failed["error"]

@@ -1,0 +1,433 @@
+//! `eblog commands` and `eblog diagnose`: command executions for people (a table, a
+//! report) and for machines (`--json`), and the HTML timeline.
+
+use super::{
+    report_inputs, write_failed, CommandsArgs, DiagnoseArgs, EXIT_FAILURE, EXIT_OK, EXIT_USAGE,
+};
+use crate::correlate::diagnose::{diagnose as diagnose_all, Diagnosis};
+use crate::correlate::{correlate, is_relevant, Execution, Status};
+use crate::pipeline::parse_buffer;
+use crate::record::Record;
+use crate::redact::Redactor;
+use crate::scan::{scan, ChunkSink, Encoder, ScanOptions, ScanSummary};
+use anstyle::{AnsiColor, Style};
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+/// Keeps the records correlation needs.
+pub(super) struct RelevantRecords;
+
+impl Encoder for RelevantRecords {
+    type Chunk = Vec<Record>;
+
+    fn encode(&self, mut records: Vec<Record>) -> io::Result<Vec<Record>> {
+        records.retain(is_relevant);
+        Ok(records)
+    }
+}
+
+/// Collects records in input order.
+#[derive(Default)]
+struct Collect(Vec<Record>);
+
+impl ChunkSink for Collect {
+    type Chunk = Vec<Record>;
+
+    fn write(&mut self, chunk: Vec<Record>) -> io::Result<()> {
+        self.0.extend(chunk);
+        Ok(())
+    }
+}
+
+/// Reads the records of `paths` (`-` is stdin) that correlation needs.
+fn read_records(
+    paths: &[PathBuf],
+    options: &ScanOptions,
+) -> io::Result<(Vec<Record>, ScanSummary)> {
+    let mut sink = Collect::default();
+    let files: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    let summary = scan(&files, options, &RelevantRecords, &mut sink, &|_| {})?;
+    let mut records = sink.0;
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        let mut buf = Vec::new();
+        io::stdin().lock().read_to_end(&mut buf)?;
+        let mut from_stdin: Vec<Record> = Vec::new();
+        parse_buffer("-", None, &buf, options.parse, &mut from_stdin)?;
+        records.extend(from_stdin.into_iter().filter(is_relevant));
+    }
+    Ok((records, summary))
+}
+
+/// A time bound of `--since`/`--until`: RFC 3339, or `YYYY-MM-DD[ HH:MM[:SS]]` in UTC.
+fn parse_bound(flag: &str, text: Option<&str>) -> Result<Option<i64>, i32> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(Some(dt.timestamp_micros()));
+    }
+    let forms = [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ];
+    for form in forms {
+        if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(text, form) {
+            return Ok(Some(naive.and_utc().timestamp_micros()));
+        }
+    }
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        if let Some(naive) = date.and_hms_opt(0, 0, 0) {
+            return Ok(Some(naive.and_utc().timestamp_micros()));
+        }
+    }
+    eprintln!(
+        "eblog: {flag}: {text:?} is not a time: expected RFC 3339 or YYYY-MM-DD[ HH:MM[:SS]]"
+    );
+    Err(EXIT_USAGE)
+}
+
+/// Whether an execution started within the bounds.
+fn in_bounds(e: &Execution, since: Option<i64>, until: Option<i64>) -> bool {
+    let Some(start) = crate::correlate::started_us(e) else {
+        return since.is_none() && until.is_none();
+    };
+    since.is_none_or(|s| start >= s) && until.is_none_or(|u| start < u)
+}
+
+/// What both subcommands start with: the executions of the inputs, filtered.
+struct Loaded {
+    records: Vec<Record>,
+    executions: Vec<Execution>,
+    redactor: Option<Redactor>,
+    unreadable: bool,
+}
+
+fn load(
+    paths: &[PathBuf],
+    common: &super::CommonArgs,
+    since: Option<&str>,
+    until: Option<&str>,
+) -> Result<Loaded, i32> {
+    let (options, redactor) = super::options(common)?;
+    let since = parse_bound("--since", since)?;
+    let until = parse_bound("--until", until)?;
+    let (records, summary) = read_records(paths, &options).map_err(|e| {
+        eprintln!("eblog: {e}");
+        EXIT_FAILURE
+    })?;
+    let (unreadable, _) = report_inputs(&summary);
+    let executions = correlate(&records)
+        .into_iter()
+        .filter(|e| in_bounds(e, since, until))
+        .collect();
+    Ok(Loaded {
+        records,
+        executions,
+        redactor,
+        unreadable,
+    })
+}
+
+/// `eblog commands`.
+pub(super) fn run(args: &CommandsArgs) -> i32 {
+    let loaded = match load(
+        &args.paths,
+        &args.common,
+        args.since.as_deref(),
+        args.until.as_deref(),
+    ) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let mut executions: Vec<Execution> = loaded
+        .executions
+        .into_iter()
+        .filter(|e| !args.failed || e.status.is_failure())
+        .collect();
+    if let Some(redactor) = &loaded.redactor {
+        executions.iter_mut().for_each(|e| e.redact(redactor));
+    }
+    if let Some(path) = &args.html {
+        let page = crate::report::html::render(&executions, "eblog: command executions");
+        if let Err(e) = std::fs::write(path, page) {
+            eprintln!("eblog: --html {}: {e}", path.display());
+            return EXIT_FAILURE;
+        }
+    }
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let written = if args.json {
+        executions.iter().try_for_each(|e| write_json(&mut out, e))
+    } else {
+        write_table(&mut out, &executions, colour_wanted())
+    };
+    if let Err(e) = written.and_then(|()| out.flush()) {
+        return write_failed(&e);
+    }
+    if loaded.unreadable {
+        EXIT_FAILURE
+    } else {
+        EXIT_OK
+    }
+}
+
+/// `eblog diagnose`.
+pub(super) fn diagnose(args: &DiagnoseArgs) -> i32 {
+    let loaded = match load(
+        &args.paths,
+        &args.common,
+        args.since.as_deref(),
+        args.until.as_deref(),
+    ) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let mut diagnoses = diagnose_all(&loaded.records, &loaded.executions);
+    if let Some(redactor) = &loaded.redactor {
+        diagnoses
+            .iter_mut()
+            .for_each(|d| redact_diagnosis(d, redactor));
+    }
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let written = if args.json {
+        diagnoses.iter().try_for_each(|d| write_json(&mut out, d))
+    } else {
+        write_report(
+            &mut out,
+            &diagnoses,
+            loaded.executions.len(),
+            colour_wanted(),
+        )
+    };
+    if let Err(e) = written.and_then(|()| out.flush()) {
+        return write_failed(&e);
+    }
+    if loaded.unreadable {
+        EXIT_FAILURE
+    } else {
+        EXIT_OK
+    }
+}
+
+fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
+/// Colour when stdout is a terminal and `NO_COLOR` is not set.
+fn colour_wanted() -> bool {
+    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn status_style(status: Status) -> Style {
+    let colour = match status {
+        Status::Success => AnsiColor::Green,
+        Status::Failure => AnsiColor::Red,
+        Status::Timeout => AnsiColor::Yellow,
+        Status::Incomplete | Status::Skipped => AnsiColor::BrightBlack,
+    };
+    Style::new().fg_color(Some(colour.into())).bold()
+}
+
+/// `1h02m`, `2m03s`, `12.5s`, `350ms`.
+pub(crate) fn human_duration(ms: Option<i64>) -> String {
+    let Some(ms) = ms else {
+        return "-".to_owned();
+    };
+    match ms {
+        ms if ms < 1_000 => format!("{ms}ms"),
+        ms if ms < 60_000 => format!("{:.1}s", ms as f64 / 1000.0),
+        ms if ms < 3_600_000 => format!("{}m{:02}s", ms / 60_000, (ms % 60_000) / 1000),
+        ms => format!("{}h{:02}m", ms / 3_600_000, (ms % 3_600_000) / 60_000),
+    }
+}
+
+fn write_table(out: &mut impl Write, executions: &[Execution], colour: bool) -> io::Result<()> {
+    if executions.is_empty() {
+        return writeln!(out, "no command executions found");
+    }
+    let rows: Vec<[String; 6]> = executions
+        .iter()
+        .map(|e| {
+            [
+                e.started.clone().unwrap_or_else(|| "-".to_owned()),
+                e.instance_id.clone().unwrap_or_else(|| e.host.clone()),
+                e.command.clone(),
+                e.status.name().to_owned(),
+                human_duration(e.duration_ms),
+                e.failed_step.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let header = [
+        "START",
+        "INSTANCE",
+        "COMMAND",
+        "STATUS",
+        "DURATION",
+        "FAILED STEP",
+    ];
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: [&str; 6]| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i == 5 {
+                text.push_str(cell);
+            } else {
+                text.push_str(&format!("{cell:<w$}  ", w = widths[i]));
+            }
+        }
+        text.trim_end().to_owned()
+    };
+    writeln!(out, "{}", line(header))?;
+    for (row, e) in rows.iter().zip(executions) {
+        let mut text = line([&row[0], &row[1], &row[2], &row[3], &row[4], &row[5]]);
+        if colour {
+            let style = status_style(e.status);
+            let padded = format!("{:<w$}", row[3], w = widths[3]);
+            let at = widths[0] + widths[1] + widths[2] + 6;
+            if text.get(at..at + padded.len()) == Some(padded.as_str()) {
+                text.replace_range(
+                    at..at + row[3].len(),
+                    &format!("{style}{}{style:#}", row[3]),
+                );
+            }
+        }
+        writeln!(out, "{text}")?;
+    }
+    Ok(())
+}
+
+fn write_report(
+    out: &mut impl Write,
+    diagnoses: &[Diagnosis],
+    total: usize,
+    colour: bool,
+) -> io::Result<()> {
+    if diagnoses.is_empty() {
+        return writeln!(out, "nothing failed: {total} command execution(s), none failed or left the application unreachable");
+    }
+    let bold = if colour {
+        Style::new().bold()
+    } else {
+        Style::new()
+    };
+    for (i, d) in diagnoses.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        let e = &d.execution;
+        let status = if colour {
+            let style = status_style(e.status);
+            format!("{style}{}{style:#}", e.status.name())
+        } else {
+            e.status.name().to_owned()
+        };
+        writeln!(
+            out,
+            "{bold}{}{bold:#} on {} at {}: {status} after {}{}",
+            e.command,
+            e.instance_id.as_deref().unwrap_or(&e.host),
+            e.started.as_deref().unwrap_or("an unknown time"),
+            human_duration(e.duration_ms),
+            e.returncode
+                .map(|c| format!(" (return code {c})"))
+                .unwrap_or_default()
+        )?;
+        if let Some(id) = &e.id {
+            writeln!(out, "  id: {id}")?;
+        }
+        if let Some(step) = &e.failed_step {
+            let kind = d
+                .failed_step_kind
+                .map(|k| format!(" ({})", k.replace('_', " ")))
+                .unwrap_or_default();
+            writeln!(out, "  failed step: {step}{kind}")?;
+        }
+        if let Some(error) = &d.error_excerpt {
+            writeln!(out, "  error:")?;
+            for line in error.lines() {
+                writeln!(out, "    {line}")?;
+            }
+        }
+        for hint in &d.hints {
+            let mut lines = hint.message.lines();
+            let at = hint
+                .sources
+                .first()
+                .map(|s| format!(" ({}:{})", s.file, s.line))
+                .unwrap_or_default();
+            writeln!(out, "  hint: {}{at}", lines.next().unwrap_or_default())?;
+            for line in lines {
+                writeln!(out, "        {line}")?;
+            }
+        }
+        writeln!(out, "  look at:")?;
+        for source in d.look_at.iter().take(8) {
+            writeln!(out, "    {}:{}", source.file, source.line)?;
+        }
+        if d.look_at.len() > 8 {
+            writeln!(
+                out,
+                "    ... {} more record(s) (--json lists them all)",
+                d.look_at.len() - 8
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Redacts every text a diagnosis carries.
+fn redact_diagnosis(d: &mut Diagnosis, redactor: &Redactor) {
+    let redact = |text: &mut String| {
+        if let std::borrow::Cow::Owned(clean) = redactor.redact_text(text) {
+            *text = clean;
+        }
+    };
+    if let Some(error) = &mut d.error_excerpt {
+        redact(error);
+    }
+    for hint in &mut d.hints {
+        redact(&mut hint.message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_people_write_them() {
+        assert_eq!(human_duration(Some(350)), "350ms");
+        assert_eq!(human_duration(Some(12_500)), "12.5s");
+        assert_eq!(human_duration(Some(123_000)), "2m03s");
+        assert_eq!(human_duration(Some(3_720_000)), "1h02m");
+        assert_eq!(human_duration(None), "-");
+    }
+
+    #[test]
+    fn bounds_accept_dates_and_rfc3339() {
+        assert_eq!(parse_bound("--since", Some("1970-01-01")), Ok(Some(0)));
+        assert_eq!(
+            parse_bound("--since", Some("1970-01-01 00:01")),
+            Ok(Some(60_000_000))
+        );
+        assert_eq!(
+            parse_bound("--since", Some("1970-01-01T00:00:01Z")),
+            Ok(Some(1_000_000))
+        );
+        assert_eq!(parse_bound("--since", Some("yesterday")), Err(EXIT_USAGE));
+    }
+}

@@ -1,0 +1,400 @@
+//! Amazon Linux 2/2023 executions: one per platform-engine run, from `Starting...` to
+//! `Platform Engine finished execution on command: X`. Instructions are the steps; hooks,
+//! config sets and shell commands nest under them; cfn-init's configs and container
+//! commands nest under their config set.
+
+use super::cfn_hup::{result_code, result_status, HandlerRun};
+use super::steps::{clean_error, failed_leaf, failed_path, StepStack};
+use super::{rfc3339, span_ms, Execution, Host, Status, Step, Timed};
+use crate::record::{Event, Format};
+use eblog_grammars::result_json::CommandResult;
+
+/// The executions of an Amazon Linux 2/2023 host.
+pub(crate) fn executions(host: &Host<'_>, runs: &[HandlerRun<'_>]) -> Vec<Execution> {
+    let cfn_init = host.records(Format::CfnInit);
+    let cfn_init_cmd = host.records(Format::CfnInitCmd);
+    let mut out = Vec::new();
+    let mut current: Option<EngineRun<'_>> = None;
+    for &t in host.records(Format::Engine) {
+        if matches!(t.record.event, Event::EngineStart) {
+            if let Some(run) = current.take_if(|r| r.begun) {
+                out.push(run.execution(runs, cfn_init, cfn_init_cmd));
+            }
+        }
+        let run = current.get_or_insert_with(|| EngineRun::new(t.us));
+        run.read(t);
+        if run.finished_us.is_some() {
+            if let Some(run) = current.take() {
+                out.push(run.execution(runs, cfn_init, cfn_init_cmd));
+            }
+        }
+    }
+    if let Some(run) = current.filter(|r| r.begun) {
+        out.push(run.execution(runs, cfn_init, cfn_init_cmd));
+    }
+    out
+}
+
+/// One engine run being read.
+struct EngineRun<'r> {
+    start_us: Option<i64>,
+    last_us: Option<i64>,
+    finished_us: Option<i64>,
+    /// Whether anything beyond `Starting...` was read.
+    begun: bool,
+    command: Option<String>,
+    stack: StepStack,
+    failure: Option<Failure>,
+    result: Option<&'r CommandResult>,
+    records: Vec<Timed<'r>>,
+    /// The instance the run names (leader election).
+    instance_id: Option<String>,
+}
+
+/// The engine's error line.
+struct Failure {
+    at: super::SourceRef,
+    instruction: Option<String>,
+    exit_code: Option<i64>,
+    error: Option<String>,
+}
+
+impl<'r> EngineRun<'r> {
+    fn new(start_us: Option<i64>) -> Self {
+        EngineRun {
+            start_us,
+            last_us: start_us,
+            finished_us: None,
+            begun: false,
+            command: None,
+            stack: StepStack::default(),
+            failure: None,
+            result: None,
+            records: Vec::new(),
+            instance_id: None,
+        }
+    }
+
+    /// Reads one engine record.
+    fn read(&mut self, t: Timed<'r>) {
+        let us = t.us;
+        self.last_us = us.or(self.last_us);
+        self.records.push(t);
+        if self.instance_id.is_none() {
+            self.instance_id = super::instance_named(t.record);
+        }
+        let event = &t.record.event;
+        if !matches!(event, Event::CommandOutput { .. })
+            && self
+                .stack
+                .innermost_mut()
+                .is_some_and(|s| s.kind == "command")
+        {
+            let depth = self.stack.depth() - 1;
+            self.stack.close_to(depth, us);
+        }
+        match event {
+            Event::EngineStart => return,
+            Event::CommandStart {
+                command: Some(command),
+                ..
+            } => self.command = Some(command.clone()),
+            Event::ActionStart { action, .. } => {
+                let step = Step::new(action.clone(), "instruction", us, t.source());
+                self.stack.open(0, step, us);
+            }
+            Event::HookStart { hook } => {
+                let depth = self.stack.depth().min(1);
+                self.stack
+                    .open(depth, Step::new(hook.clone(), "hook", us, t.source()), us);
+            }
+            Event::HookDir { state, .. } if *state != "start" && *state != "order" => {
+                self.close_kind("hook", us);
+            }
+            Event::ConfigSetStart { config_set } => {
+                let depth = self.stack.depth().min(1);
+                let step = Step::new(config_set.clone(), "config_set", us, t.source());
+                self.stack.open(depth, step, us);
+            }
+            Event::ConfigSetEnd { .. } => self.close_kind("config_set", us),
+            Event::CommandExec { command } => {
+                let depth = self.stack.depth();
+                let step = Step::new(command.clone(), "command", us, t.source());
+                self.stack.open(depth, step, us);
+            }
+            Event::CommandFailed {
+                step,
+                exit_code,
+                error,
+                ..
+            } => self.fail(step.as_deref(), *exit_code, error.as_deref(), t),
+            Event::Cleanup => self.stack.close_to(0, us),
+            Event::CommandResult { result, .. } => self.result = result.as_ref(),
+            Event::CommandFinished { command } => {
+                self.command.get_or_insert_with(|| command.clone());
+                self.finished_us = us.or(self.last_us);
+            }
+            _ => {}
+        }
+        self.begun = true;
+    }
+
+    /// Closes the innermost open step of `kind` and everything inside it.
+    fn close_kind(&mut self, kind: &str, us: Option<i64>) {
+        let depth = self.stack.depth();
+        let found = (0..depth)
+            .rev()
+            .find(|&d| self.stack.at_mut(d).is_some_and(|s| s.kind == kind));
+        if let Some(d) = found {
+            self.stack.close_to(d, us);
+        }
+    }
+
+    fn fail(
+        &mut self,
+        instruction: Option<&str>,
+        exit_code: Option<i64>,
+        error: Option<&str>,
+        t: Timed<'r>,
+    ) {
+        let error = error.and_then(clean_error);
+        if self.stack.depth() == 0 {
+            if let Some(name) = instruction {
+                let step = Step::new(name, "instruction", t.us, t.source());
+                self.stack.open(0, step, t.us);
+            }
+        }
+        self.stack.fail_open(exit_code, error.as_deref());
+        self.failure = Some(Failure {
+            at: t.source(),
+            instruction: instruction.map(str::to_owned),
+            exit_code,
+            error,
+        });
+    }
+
+    fn status(&self) -> Status {
+        if let Some(result) = self.result {
+            return result_status(result);
+        }
+        if self.failure.is_some() {
+            return Status::Failure;
+        }
+        if self.finished_us.is_some() {
+            Status::Success
+        } else {
+            Status::Incomplete
+        }
+    }
+
+    fn execution(
+        self,
+        runs: &[HandlerRun<'_>],
+        cfn_init: &[Timed<'_>],
+        cfn_init_cmd: &[Timed<'_>],
+    ) -> Execution {
+        let status = self.status();
+        let end_us = self.finished_us.or(self.last_us);
+        let mut sources: Vec<_> = self.records.iter().map(Timed::source).collect();
+        let mut steps = self.stack.finish(end_us, status);
+        let cfn = if cfn_init.is_empty() {
+            cfn_init_cmd
+        } else {
+            cfn_init
+        };
+        nest_config_sets(&mut steps, cfn, end_us, &mut sources);
+        let run = runs.iter().find(|r| r.covers(self.start_us));
+        if let Some(run) = run {
+            sources.extend(run.records.iter().map(Timed::source));
+        }
+        let failure = self.failure;
+        let error = status
+            .is_failure()
+            .then(|| error_text(&steps, failure.as_ref()))
+            .flatten();
+        let returncode = self
+            .result
+            .and_then(result_code)
+            .or_else(|| failure.as_ref().and_then(|f| f.exit_code));
+        let failed_step =
+            failed_path(&steps).or_else(|| failure.as_ref().and_then(|f| f.instruction.clone()));
+        Execution {
+            instance_id: self.instance_id,
+            host: String::new(),
+            platform: "engine",
+            command: self.command.unwrap_or_else(|| "unknown".to_owned()),
+            id: run.and_then(|r| r.invocation_id.clone()),
+            started: self.start_us.and_then(rfc3339),
+            finished: end_us.and_then(rfc3339),
+            duration_ms: span_ms(self.start_us, end_us),
+            status,
+            returncode,
+            steps,
+            failed_step,
+            error,
+            events: self
+                .result
+                .map(|r| r.results.iter().flat_map(|e| e.events.clone()).collect())
+                .unwrap_or_default(),
+            error_at: failure.as_ref().map(|f| f.at.clone()),
+            sources,
+            start_us: self.start_us,
+            end_us,
+        }
+    }
+}
+
+/// The engine's error text, followed by the failing container command's output when
+/// the failure lives in cfn-init.
+fn error_text(steps: &[Step], failure: Option<&Failure>) -> Option<String> {
+    let engine_error = failure.and_then(|f| f.error.clone());
+    let leaf = failed_leaf(steps);
+    let leaf_text = leaf.and_then(|s| {
+        let output = s.output.as_deref()?;
+        (Some(output) != engine_error.as_deref()).then(|| {
+            let exit = s
+                .exit_code
+                .map(|c| format!(" (exit code {c})"))
+                .unwrap_or_default();
+            format!(
+                "{} {} failed{exit}:\n{output}",
+                s.kind.replace('_', " "),
+                s.name
+            )
+        })
+    });
+    match (engine_error, leaf_text) {
+        (Some(e), Some(l)) => Some(format!("{e}\n{l}")),
+        (e, l) => e.or(l),
+    }
+}
+
+/// Gives every config set step the configs and container commands cfn-init logged while
+/// it ran.
+fn nest_config_sets(
+    steps: &mut [Step],
+    cfn: &[Timed<'_>],
+    end_us: Option<i64>,
+    sources: &mut Vec<super::SourceRef>,
+) {
+    for step in steps.iter_mut() {
+        let nested = step.steps.iter().any(|s| s.kind == "config");
+        if step.kind == "config_set" && !nested {
+            let until = step.end_us.or(end_us);
+            let children = cfn_init_steps(cfn, step.start_us, until, sources);
+            if children.iter().any(|c| c.status == Status::Failure) {
+                step.status = Status::Failure;
+                // The failure is cfn-init's, not the shell command's that ran it.
+                for command in step.steps.iter_mut().filter(|s| s.kind == "command") {
+                    command.status = Status::Success;
+                    command.output = None;
+                }
+            }
+            step.steps.extend(children);
+        } else {
+            nest_config_sets(&mut step.steps, cfn, end_us, sources);
+        }
+    }
+}
+
+/// cfn-init's configs and commands between `from` and `until` (a second of slack).
+fn cfn_init_steps(
+    cfn: &[Timed<'_>],
+    from: Option<i64>,
+    until: Option<i64>,
+    sources: &mut Vec<super::SourceRef>,
+) -> Vec<Step> {
+    const SLACK_US: i64 = 1_000_000;
+    let (Some(from), Some(until)) = (from, until) else {
+        return Vec::new();
+    };
+    let mut stack = StepStack::default();
+    let window = cfn.iter().filter(|t| {
+        t.us.is_some_and(|us| us + SLACK_US >= from && us <= until + SLACK_US)
+    });
+    for t in window {
+        let used = read_cfn(&mut stack, t);
+        if used {
+            sources.push(t.source());
+        }
+    }
+    stack.finish(Some(until), Status::Success)
+}
+
+/// Applies one cfn-init (or cfn-init-cmd) record; returns whether it was used.
+fn read_cfn(stack: &mut StepStack, t: &Timed<'_>) -> bool {
+    let us = t.us;
+    match &t.record.event {
+        Event::ConfigStart { config } => {
+            stack.open(0, Step::new(config.clone(), "config", us, t.source()), us);
+        }
+        Event::CfnCommand {
+            name,
+            status,
+            command,
+            exit_code,
+            output,
+        } => {
+            let current = stack.innermost_of(&["container_command"]);
+            match (*status, name) {
+                ("start", Some(name)) => {
+                    let depth = stack.depth().min(1);
+                    let step = Step::new(name.clone(), "container_command", us, t.source());
+                    stack.open(depth, step, us);
+                }
+                ("success" | "failure_ignored", _) => {
+                    if let Some(step) = current {
+                        step.end_us = us;
+                    }
+                    stack.close_to(stack.depth().min(1), us);
+                }
+                ("failure", _) => {
+                    if let Some(step) = current {
+                        step.end_us = us;
+                        step.status = Status::Failure;
+                        step.exit_code = step.exit_code.or(*exit_code);
+                        if step.output.is_none() {
+                            step.output = command.clone();
+                        }
+                    }
+                    if let Some(config) = stack.at_mut(0) {
+                        config.status = Status::Failure;
+                    }
+                    stack.close_to(stack.depth().min(1), us);
+                }
+                ("output", Some(name)) => attach_output(stack, name, output.as_deref()),
+                _ => return false,
+            }
+        }
+        Event::CommandOutput { .. } if t.record.format == Some(Format::CfnInitCmd) => {
+            if let Some(step) = stack.innermost_of(&["container_command"]) {
+                let line = t.record.message.trim_start_matches('\t');
+                let text = step.output.get_or_insert_with(String::new);
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(line);
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// Puts cfn-init's `Command X output:` text on the (already closed) step it names.
+fn attach_output(stack: &mut StepStack, name: &str, output: Option<&str>) {
+    let Some(output) = output.and_then(clean_error) else {
+        return;
+    };
+    if let Some(config) = stack.at_mut(0) {
+        if let Some(step) = config.steps.iter_mut().rev().find(|s| s.name == name) {
+            if step.status == Status::Failure {
+                let command = step.output.take();
+                step.output = Some(match command {
+                    Some(c) => format!("$ {c}\n{output}"),
+                    None => output,
+                });
+            }
+        }
+    }
+}

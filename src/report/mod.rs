@@ -1,0 +1,2 @@
+//! Human-readable reports over correlated command executions.
+pub mod html;

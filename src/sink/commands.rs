@@ -1,0 +1,294 @@
+//! The `commands/` table of a dataset: one row per command execution, its steps as a
+//! nested list column (flattened in order, each with its depth and path), partitioned by
+//! the date the execution started (`date=unknown` when it has no start).
+
+use super::dataset::{TableFile, TableFormat};
+use super::parquet::{PartitionedWriter, DATE_COLUMN};
+use crate::correlate::{Execution, Step};
+use arrow_array::builder::{
+    ArrayBuilder, Int32Builder, Int64Builder, ListBuilder, StringBuilder, StructBuilder,
+    TimestampMicrosecondBuilder,
+};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+fn timestamp() -> DataType {
+    DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
+}
+
+/// The fields of one step in the `steps` list.
+fn step_fields() -> Fields {
+    Fields::from(vec![
+        Field::new("name", DataType::Utf8, false),
+        Field::new("kind", DataType::Utf8, false),
+        Field::new("depth", DataType::Int32, false),
+        Field::new("path", DataType::Utf8, false),
+        Field::new("started", timestamp(), true),
+        Field::new("duration_ms", DataType::Int64, true),
+        Field::new("status", DataType::Utf8, false),
+        Field::new("exit_code", DataType::Int64, true),
+        Field::new("source", DataType::Utf8, true),
+    ])
+}
+
+/// The schema of the `commands` table (with its `date` partition column).
+pub fn commands_schema() -> SchemaRef {
+    let step = DataType::Struct(step_fields());
+    Arc::new(Schema::new(vec![
+        Field::new("host", DataType::Utf8, false),
+        Field::new("instance_id", DataType::Utf8, true),
+        Field::new("platform", DataType::Utf8, false),
+        Field::new("command", DataType::Utf8, false),
+        Field::new("id", DataType::Utf8, true),
+        Field::new("started", timestamp(), true),
+        Field::new("finished", timestamp(), true),
+        Field::new("duration_ms", DataType::Int64, true),
+        Field::new("status", DataType::Utf8, false),
+        Field::new("returncode", DataType::Int64, true),
+        Field::new("failed_step", DataType::Utf8, true),
+        Field::new("error", DataType::Utf8, true),
+        Field::new("event_count", DataType::Int64, false),
+        Field::new(
+            "steps",
+            DataType::List(Arc::new(Field::new("item", step, true))),
+            false,
+        ),
+        Field::new(
+            "sources",
+            DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+            false,
+        ),
+        Field::new(DATE_COLUMN, DataType::Utf8, true),
+    ]))
+}
+
+fn micros(ts: Option<&str>) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(ts?)
+        .ok()
+        .map(|t| t.timestamp_micros())
+}
+
+fn date_of(execution: &Execution) -> String {
+    execution
+        .started
+        .as_deref()
+        .and_then(|t| t.get(..10))
+        .map_or_else(|| "unknown".to_owned(), str::to_owned)
+}
+
+/// A step flattened: the step, its depth and its path.
+fn flatten<'s>(
+    steps: &'s [Step],
+    depth: i32,
+    prefix: &str,
+    out: &mut Vec<(&'s Step, i32, String)>,
+) {
+    for step in steps {
+        let path = if prefix.is_empty() {
+            step.name.clone()
+        } else {
+            format!("{prefix}/{}", step.name)
+        };
+        out.push((step, depth, path.clone()));
+        flatten(&step.steps, depth + 1, &path, out);
+    }
+}
+
+fn steps_builder() -> ListBuilder<StructBuilder> {
+    let builders: Vec<Box<dyn ArrayBuilder>> = vec![
+        Box::new(StringBuilder::new()),
+        Box::new(StringBuilder::new()),
+        Box::new(Int32Builder::new()),
+        Box::new(StringBuilder::new()),
+        Box::new(TimestampMicrosecondBuilder::new().with_timezone("UTC")),
+        Box::new(Int64Builder::new()),
+        Box::new(StringBuilder::new()),
+        Box::new(Int64Builder::new()),
+        Box::new(StringBuilder::new()),
+    ];
+    ListBuilder::new(StructBuilder::new(step_fields(), builders))
+}
+
+fn missing_builder() -> io::Error {
+    io::Error::other("commands table: step builder of an unexpected type")
+}
+
+/// Appends one flattened step to the struct builder.
+fn append_step(builder: &mut StructBuilder, step: &Step, depth: i32, path: &str) -> io::Result<()> {
+    fn string(b: &mut StructBuilder, i: usize, v: Option<&str>) -> io::Result<()> {
+        b.field_builder::<StringBuilder>(i)
+            .ok_or_else(missing_builder)?
+            .append_option(v);
+        Ok(())
+    }
+    fn int64(b: &mut StructBuilder, i: usize, v: Option<i64>) -> io::Result<()> {
+        b.field_builder::<Int64Builder>(i)
+            .ok_or_else(missing_builder)?
+            .append_option(v);
+        Ok(())
+    }
+    string(builder, 0, Some(&step.name))?;
+    string(builder, 1, Some(step.kind))?;
+    builder
+        .field_builder::<Int32Builder>(2)
+        .ok_or_else(missing_builder)?
+        .append_value(depth);
+    string(builder, 3, Some(path))?;
+    builder
+        .field_builder::<TimestampMicrosecondBuilder>(4)
+        .ok_or_else(missing_builder)?
+        .append_option(micros(step.started.as_deref()));
+    int64(builder, 5, step.duration_ms)?;
+    string(builder, 6, Some(step.status.name()))?;
+    int64(builder, 7, step.exit_code)?;
+    let source = step
+        .source
+        .as_ref()
+        .map(|s| format!("{}:{}", s.file, s.line));
+    string(builder, 8, source.as_deref())?;
+    builder.append(true);
+    Ok(())
+}
+
+/// The executions as one Arrow batch of the `commands` schema.
+///
+/// # Errors
+/// Arrow refused the columns (a bug).
+pub fn commands_batch(executions: &[Execution]) -> io::Result<RecordBatch> {
+    let text = |f: &dyn Fn(&Execution) -> Option<&str>| -> ArrayRef {
+        let mut b = StringBuilder::new();
+        for e in executions {
+            b.append_option(f(e));
+        }
+        Arc::new(b.finish())
+    };
+    let int = |f: &dyn Fn(&Execution) -> Option<i64>| -> ArrayRef {
+        let mut b = Int64Builder::new();
+        for e in executions {
+            b.append_option(f(e));
+        }
+        Arc::new(b.finish())
+    };
+    let time = |f: &dyn Fn(&Execution) -> Option<&str>| -> ArrayRef {
+        let mut b = TimestampMicrosecondBuilder::new().with_timezone("UTC");
+        for e in executions {
+            b.append_option(micros(f(e)));
+        }
+        Arc::new(b.finish())
+    };
+    let mut steps = steps_builder();
+    let mut sources = ListBuilder::new(StringBuilder::new());
+    for e in executions {
+        let mut flat = Vec::new();
+        flatten(&e.steps, 0, "", &mut flat);
+        for (step, depth, path) in flat {
+            append_step(steps.values(), step, depth, &path)?;
+        }
+        steps.append(true);
+        for s in &e.sources {
+            sources
+                .values()
+                .append_value(format!("{}:{}", s.file, s.line));
+        }
+        sources.append(true);
+    }
+    let dates: Vec<String> = executions.iter().map(date_of).collect();
+    let columns: Vec<ArrayRef> = vec![
+        text(&|e| Some(&e.host)),
+        text(&|e| e.instance_id.as_deref()),
+        text(&|e| Some(e.platform)),
+        text(&|e| Some(&e.command)),
+        text(&|e| e.id.as_deref()),
+        time(&|e| e.started.as_deref()),
+        time(&|e| e.finished.as_deref()),
+        int(&|e| e.duration_ms),
+        text(&|e| Some(e.status.name())),
+        int(&|e| e.returncode),
+        text(&|e| e.failed_step.as_deref()),
+        text(&|e| e.error.as_deref()),
+        int(&|e| i64::try_from(e.events.len()).ok()),
+        Arc::new(steps.finish()),
+        Arc::new(sources.finish()),
+        Arc::new(arrow_array::StringArray::from_iter_values(dates)),
+    ];
+    RecordBatch::try_new(commands_schema(), columns).map_err(io::Error::other)
+}
+
+/// One row of the JSON-lines `commands` table.
+#[derive(Serialize)]
+struct Row<'e> {
+    #[serde(flatten)]
+    execution: &'e Execution,
+}
+
+/// Writes the `commands/` table of a dataset in `dir`; returns its files.
+///
+/// # Errors
+/// Writing or renaming failed.
+pub fn write_commands(
+    dir: &Path,
+    format: TableFormat,
+    executions: &[Execution],
+) -> io::Result<Vec<TableFile>> {
+    let table_dir = dir.join("commands");
+    fs::create_dir_all(&table_dir)?;
+    let files = match format {
+        TableFormat::Parquet => {
+            let mut writer =
+                PartitionedWriter::new(&table_dir, commands_schema(), 8 * 1024 * 1024)?;
+            if !executions.is_empty() {
+                writer.write(&commands_batch(executions)?)?;
+            }
+            writer
+                .finish()?
+                .into_iter()
+                .map(|f| (f.path, f.rows))
+                .collect()
+        }
+        TableFormat::Jsonl => write_jsonl(&table_dir, executions)?,
+    };
+    Ok(files
+        .into_iter()
+        .map(|(path, rows)| TableFile {
+            path: path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .into_owned(),
+            rows,
+        })
+        .collect())
+}
+
+fn write_jsonl(
+    table_dir: &Path,
+    executions: &[Execution],
+) -> io::Result<Vec<(std::path::PathBuf, u64)>> {
+    let mut parts: BTreeMap<String, Vec<&Execution>> = BTreeMap::new();
+    for e in executions {
+        parts.entry(date_of(e)).or_default().push(e);
+    }
+    let mut files = Vec::new();
+    for (date, rows) in parts {
+        let part_dir = table_dir.join(format!("{DATE_COLUMN}={date}"));
+        fs::create_dir_all(&part_dir)?;
+        let path = part_dir.join("part-00000.jsonl");
+        let temp = part_dir.join(".part-00000.jsonl.tmp");
+        let mut out = io::BufWriter::new(fs::File::create(&temp)?);
+        for execution in &rows {
+            serde_json::to_writer(&mut out, &Row { execution })?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()?;
+        drop(out);
+        fs::rename(&temp, &path)?;
+        files.push((path, rows.len() as u64));
+    }
+    Ok(files)
+}
