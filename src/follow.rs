@@ -6,6 +6,7 @@
 //! and truncation (the file got shorter) end the current stream and start a new one at the
 //! new file's first byte. A line still missing its `\n` waits until it is complete or the
 //! run stops.
+#![forbid(unsafe_code)]
 
 use crate::framing::{detect_by_content, detect_by_name, DETECT_WINDOW};
 use crate::pipeline::{ParseOptions, Stream};

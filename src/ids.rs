@@ -1,5 +1,6 @@
 //! Finding EC2 instance ids (`i-0123abcd`, `i-0123456789abcdef0`) and Elastic Beanstalk
 //! environment ids (`e-abcdefghij`) in paths and texts.
+#![forbid(unsafe_code)]
 
 fn token_at<'a>(text: &'a str, prefix: &str, valid: impl Fn(&str) -> bool) -> Option<&'a str> {
     let bytes = text.as_bytes();

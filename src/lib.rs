@@ -30,6 +30,7 @@ pub mod follow;
 pub mod framing;
 pub mod ids;
 pub mod input;
+mod mapped;
 pub mod pipeline;
 pub mod record;
 pub mod redact;

@@ -1,5 +1,6 @@
 //! The parse pipeline for one input: detection → framing → decoding → sink, for a whole
 //! buffer ([`parse_buffer`]) or a stream read line by line ([`parse_stream`]).
+#![forbid(unsafe_code)]
 
 use crate::decode::{decode, lookback, text, Context};
 use crate::framing::wrapper::{self, Section};

@@ -10,6 +10,7 @@
 //!
 //! [`Redactor::redact_value`] walks a whole serialized record, so every field, `message`
 //! included, goes through the same rules.
+#![forbid(unsafe_code)]
 
 use regex::{Captures, Regex};
 use serde_json::Value;

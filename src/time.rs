@@ -2,6 +2,7 @@
 //!
 //! The Ruby logs are written in UTC. cfn-* logs are written in the instance's local time,
 //! which is UTC on Elastic Beanstalk; [`Zone`] says otherwise (`--tz`).
+#![forbid(unsafe_code)]
 
 use chrono::{FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use eblog_grammars::common::Timestamp;

@@ -4,8 +4,8 @@
 use super::{
     report_inputs, write_failed, CommandsArgs, DiagnoseArgs, EXIT_FAILURE, EXIT_OK, EXIT_USAGE,
 };
-use crate::correlate::diagnose::{diagnose as diagnose_all, Diagnosis};
-use crate::correlate::{correlate, is_relevant, Execution, Status};
+use crate::correlate::diagnose::Diagnosis;
+use crate::correlate::{is_relevant, slim, Correlator, Execution, Status};
 use crate::pipeline::parse_buffer;
 use crate::record::Record;
 use crate::redact::Redactor;
@@ -14,52 +14,53 @@ use anstyle::{AnsiColor, Style};
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
-/// Keeps the records correlation needs.
-pub(super) struct RelevantRecords;
+/// Keeps the records correlation needs, slimmed.
+struct RelevantRecords;
 
 impl Encoder for RelevantRecords {
     type Chunk = Vec<Record>;
 
     fn encode(&self, mut records: Vec<Record>) -> io::Result<Vec<Record>> {
         records.retain(is_relevant);
+        records.iter_mut().for_each(slim);
         Ok(records)
     }
 }
 
-/// Collects records in input order.
-#[derive(Default)]
-struct Collect(Vec<Record>);
+/// Feeds records, in input order, to a correlator.
+struct Feed(Correlator);
 
-impl ChunkSink for Collect {
+impl ChunkSink for Feed {
     type Chunk = Vec<Record>;
 
     fn write(&mut self, chunk: Vec<Record>) -> io::Result<()> {
-        self.0.extend(chunk);
+        chunk.into_iter().for_each(|r| self.0.push(r));
         Ok(())
     }
 }
 
-/// Reads the records of `paths` (`-` is stdin) that correlation needs.
-fn read_records(
+/// Reads `paths` (`-` is stdin) into `correlator`.
+fn read_into(
     paths: &[PathBuf],
     options: &ScanOptions,
-) -> io::Result<(Vec<Record>, ScanSummary)> {
-    let mut sink = Collect::default();
+    correlator: Correlator,
+) -> io::Result<(Correlator, ScanSummary)> {
+    let mut sink = Feed(correlator);
     let files: Vec<PathBuf> = paths
         .iter()
         .filter(|p| p.as_os_str() != "-")
         .cloned()
         .collect();
     let summary = scan(&files, options, &RelevantRecords, &mut sink, &|_| {})?;
-    let mut records = sink.0;
+    let mut correlator = sink.0;
     if paths.iter().any(|p| p.as_os_str() == "-") {
         let mut buf = Vec::new();
         io::stdin().lock().read_to_end(&mut buf)?;
         let mut from_stdin: Vec<Record> = Vec::new();
         parse_buffer("-", None, &buf, options.parse, &mut from_stdin)?;
-        records.extend(from_stdin.into_iter().filter(is_relevant));
+        from_stdin.into_iter().for_each(|r| correlator.push(r));
     }
-    Ok((records, summary))
+    Ok((correlator, summary))
 }
 
 /// A time bound of `--since`/`--until`: RFC 3339, or `YYYY-MM-DD[ HH:MM[:SS]]` in UTC.
@@ -92,18 +93,12 @@ fn parse_bound(flag: &str, text: Option<&str>) -> Result<Option<i64>, i32> {
     Err(EXIT_USAGE)
 }
 
-/// Whether an execution started within the bounds.
-fn in_bounds(e: &Execution, since: Option<i64>, until: Option<i64>) -> bool {
-    let Some(start) = crate::correlate::started_us(e) else {
-        return since.is_none() && until.is_none();
-    };
-    since.is_none_or(|s| start >= s) && until.is_none_or(|u| start < u)
-}
-
 /// What both subcommands start with: the executions of the inputs, filtered.
 struct Loaded {
-    records: Vec<Record>,
+    /// Executions correlated (within the time bounds), kept or not.
+    count: usize,
     executions: Vec<Execution>,
+    diagnoses: Vec<Diagnosis>,
     redactor: Option<Redactor>,
     unreadable: bool,
 }
@@ -111,24 +106,23 @@ struct Loaded {
 fn load(
     paths: &[PathBuf],
     common: &super::CommonArgs,
-    since: Option<&str>,
-    until: Option<&str>,
+    bounds: (Option<&str>, Option<&str>),
+    diagnose: bool,
 ) -> Result<Loaded, i32> {
     let (options, redactor) = super::options(common)?;
-    let since = parse_bound("--since", since)?;
-    let until = parse_bound("--until", until)?;
-    let (records, summary) = read_records(paths, &options).map_err(|e| {
+    let since = parse_bound("--since", bounds.0)?;
+    let until = parse_bound("--until", bounds.1)?;
+    let correlator = Correlator::new(since, until, diagnose);
+    let (correlator, summary) = read_into(paths, &options, correlator).map_err(|e| {
         eprintln!("eblog: {e}");
         EXIT_FAILURE
     })?;
     let (unreadable, _) = report_inputs(&summary);
-    let executions = correlate(&records)
-        .into_iter()
-        .filter(|e| in_bounds(e, since, until))
-        .collect();
+    let (executions, diagnoses, count) = correlator.finish_counted();
     Ok(Loaded {
-        records,
+        count,
         executions,
+        diagnoses,
         redactor,
         unreadable,
     })
@@ -136,12 +130,8 @@ fn load(
 
 /// `eblog commands`.
 pub(super) fn run(args: &CommandsArgs) -> i32 {
-    let loaded = match load(
-        &args.paths,
-        &args.common,
-        args.since.as_deref(),
-        args.until.as_deref(),
-    ) {
+    let bounds = (args.since.as_deref(), args.until.as_deref());
+    let loaded = match load(&args.paths, &args.common, bounds, false) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -155,7 +145,13 @@ pub(super) fn run(args: &CommandsArgs) -> i32 {
     }
     if let Some(path) = &args.html {
         let page = crate::report::html::render(&executions, "eblog: command executions");
-        if let Err(e) = std::fs::write(path, page) {
+        let written = super::temp_beside(path).and_then(|mut temp| {
+            temp.write_all(page.as_bytes())?;
+            temp.as_file().sync_all()?;
+            temp.persist(path).map_err(|e| e.error)?;
+            Ok(())
+        });
+        if let Err(e) = written {
             eprintln!("eblog: --html {}: {e}", path.display());
             return EXIT_FAILURE;
         }
@@ -179,16 +175,12 @@ pub(super) fn run(args: &CommandsArgs) -> i32 {
 
 /// `eblog diagnose`.
 pub(super) fn diagnose(args: &DiagnoseArgs) -> i32 {
-    let loaded = match load(
-        &args.paths,
-        &args.common,
-        args.since.as_deref(),
-        args.until.as_deref(),
-    ) {
+    let bounds = (args.since.as_deref(), args.until.as_deref());
+    let loaded = match load(&args.paths, &args.common, bounds, true) {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let mut diagnoses = diagnose_all(&loaded.records, &loaded.executions);
+    let mut diagnoses = loaded.diagnoses;
     if let Some(redactor) = &loaded.redactor {
         diagnoses
             .iter_mut()
@@ -199,12 +191,7 @@ pub(super) fn diagnose(args: &DiagnoseArgs) -> i32 {
     let written = if args.json {
         diagnoses.iter().try_for_each(|d| write_json(&mut out, d))
     } else {
-        write_report(
-            &mut out,
-            &diagnoses,
-            loaded.executions.len(),
-            colour_wanted(),
-        )
+        write_report(&mut out, &diagnoses, loaded.count, colour_wanted())
     };
     if let Err(e) = written.and_then(|()| out.flush()) {
         return write_failed(&e);
@@ -354,7 +341,12 @@ fn write_report(
                 .failed_step_kind
                 .map(|k| format!(" ({})", k.replace('_', " ")))
                 .unwrap_or_default();
-            writeln!(out, "  failed step: {step}{kind}")?;
+            let at = d
+                .failed_step_source
+                .as_ref()
+                .map(|s| format!(" at {}:{}", s.file, s.line))
+                .unwrap_or_default();
+            writeln!(out, "  failed step: {step}{kind}{at}")?;
         }
         if let Some(error) = &d.error_excerpt {
             writeln!(out, "  error:")?;

@@ -3,6 +3,7 @@
 //! Exit codes: 0 success; 1 an input could not be read, `--strict` found unparsed bytes,
 //! or the output could not be written; 2 usage errors. A closed stdout pipe ends the
 //! program quietly with 0.
+#![forbid(unsafe_code)]
 
 mod args;
 mod commands;
@@ -74,6 +75,20 @@ fn options(common: &CommonArgs) -> Result<(ScanOptions, Option<Redactor>), i32> 
         ..ScanOptions::default()
     };
     Ok((scan, (!common.no_redact).then(Redactor::new)))
+}
+
+/// A temporary file beside `path` (same directory, hidden name), to be renamed onto it
+/// once complete, so an interrupted or failed write never leaves a file that looks
+/// complete.
+fn temp_beside(path: &std::path::Path) -> io::Result<tempfile::NamedTempFile> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    tempfile::Builder::new()
+        .prefix(".eblog-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
 }
 
 /// The exit code for a failed write: a closed pipe ends quietly.

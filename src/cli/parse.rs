@@ -34,15 +34,31 @@ pub(super) fn run(args: &ParseArgs) -> i32 {
     if args.to == ParseOutput::Parquet {
         return parquet(args, paths, &options, redactor);
     }
+    // `-o FILE` is written under a temporary name and renamed onto FILE at the end.
+    let mut temp = None;
     let mut out: Box<dyn Write + Send> = match &args.output {
-        Some(path) => match std::fs::File::create(path) {
-            Ok(f) => Box::new(io::BufWriter::with_capacity(256 * 1024, f)),
+        Some(path) => match super::temp_beside(path).and_then(|t| {
+            let file = t.as_file().try_clone()?;
+            Ok((t, file))
+        }) {
+            Ok((t, file)) => {
+                temp = Some(t);
+                Box::new(io::BufWriter::with_capacity(256 * 1024, file))
+            }
             Err(e) => {
                 eprintln!("eblog: {}: {e}", path.display());
                 return EXIT_FAILURE;
             }
         },
         None => Box::new(io::BufWriter::with_capacity(256 * 1024, io::stdout())),
+    };
+    // A failed write names the file written to (`-o FILE`), or says "output" (stdout).
+    let write_failed = |e: &io::Error| match &args.output {
+        Some(path) if e.kind() != io::ErrorKind::BrokenPipe => {
+            eprintln!("eblog: {}: error writing output: {e}", path.display());
+            EXIT_FAILURE
+        }
+        _ => write_failed(e),
     };
     if args.to == ParseOutput::Csv {
         if let Err(e) = Csv::new(&mut out, true, None).and_then(Csv::into_inner) {
@@ -75,6 +91,13 @@ pub(super) fn run(args: &ParseArgs) -> i32 {
     }
     if let Err(e) = out.flush() {
         return write_failed(&e);
+    }
+    drop(out);
+    if let (Some(temp), Some(path)) = (temp, &args.output) {
+        if let Err(e) = temp.persist(path) {
+            eprintln!("eblog: {}: {}", path.display(), e.error);
+            return EXIT_FAILURE;
+        }
     }
     let (unreadable, unparsed) = report_inputs(&total);
     if io::stderr().is_terminal() {

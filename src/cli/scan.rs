@@ -1,10 +1,10 @@
 //! `eblog scan PATH... --out DIR`: a dataset of Parquet (or JSON-lines) tables.
 
 use super::{report_inputs, summary_line, ScanArgs, ScanOutput, EXIT_FAILURE, EXIT_OK};
-use crate::correlate::{correlate, is_relevant};
+use crate::correlate::{is_relevant, slim, Correlator};
 use crate::record::Record;
 use crate::scan::{scan, total_bytes, ChunkSink, Encoder};
-use crate::sink::commands::write_commands;
+use crate::sink::commands::CommandsTable;
 use crate::sink::dataset::{
     prepare_dir, write_manifest, DatasetSink, Manifest, TableFormat, TablesEncoder, SCHEMA_VERSION,
 };
@@ -40,14 +40,25 @@ pub(super) fn run(args: &ScanArgs) -> i32 {
         format,
     });
     let advance = |bytes: u64| bar.inc(bytes);
+    let commands_table = match CommandsTable::new(out, format) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("eblog: --out {}: {e}", out.display());
+            return EXIT_FAILURE;
+        }
+    };
     let mut sink = CollectCommands {
         tables: sink,
-        relevant: Vec::new(),
+        commands: Correlator::new(None, None, false),
+        commands_table,
+        redactor: redactor.clone(),
     };
     let scanned = scan(&args.paths, &options, &encoder, &mut sink, &advance);
     let CollectCommands {
         tables: sink,
-        relevant,
+        commands,
+        mut commands_table,
+        ..
     } = sink;
     let summary = match scanned {
         Ok(summary) => summary,
@@ -65,12 +76,10 @@ pub(super) fn run(args: &ScanArgs) -> i32 {
             return EXIT_FAILURE;
         }
     };
-    let mut executions = correlate(&relevant);
-    drop(relevant);
-    if let Some(redactor) = &redactor {
-        executions.iter_mut().for_each(|e| e.redact(redactor));
-    }
-    match write_commands(out, format, &executions) {
+    let (executions, _) = commands.finish();
+    let written = write_executions(&mut commands_table, executions, redactor.as_ref())
+        .and_then(|()| commands_table.finish());
+    match written {
         Ok(files) => {
             tables.insert("commands", files);
         }
@@ -127,7 +136,15 @@ impl Encoder for WithCommands {
     type Chunk = (<TablesEncoder as Encoder>::Chunk, Vec<Record>);
 
     fn encode(&self, records: Vec<Record>) -> io::Result<Self::Chunk> {
-        let relevant: Vec<Record> = records.iter().filter(|r| is_relevant(r)).cloned().collect();
+        let relevant: Vec<Record> = records
+            .iter()
+            .filter(|r| is_relevant(r))
+            .map(|r| {
+                let mut r = r.clone();
+                slim(&mut r);
+                r
+            })
+            .collect();
         Ok((self.0.encode(records)?, relevant))
     }
 }
@@ -135,14 +152,30 @@ impl Encoder for WithCommands {
 /// Writes the tables and collects the records for `commands`.
 struct CollectCommands {
     tables: DatasetSink,
-    relevant: Vec<Record>,
+    commands: Correlator,
+    commands_table: CommandsTable,
+    redactor: Option<crate::redact::Redactor>,
 }
 
 impl ChunkSink for CollectCommands {
     type Chunk = (<TablesEncoder as Encoder>::Chunk, Vec<Record>);
 
     fn write(&mut self, (tables, relevant): Self::Chunk) -> io::Result<()> {
-        self.relevant.extend(relevant);
+        relevant.into_iter().for_each(|r| self.commands.push(r));
+        let closed = self.commands.drain();
+        write_executions(&mut self.commands_table, closed, self.redactor.as_ref())?;
         self.tables.write(tables)
     }
+}
+
+/// Redacts executions and appends them to the `commands` table.
+fn write_executions(
+    table: &mut CommandsTable,
+    mut executions: Vec<crate::correlate::Execution>,
+    redactor: Option<&crate::redact::Redactor>,
+) -> io::Result<()> {
+    if let Some(redactor) = redactor {
+        executions.iter_mut().for_each(|e| e.redact(redactor));
+    }
+    table.write(&executions)
 }

@@ -3,10 +3,11 @@
 //! matters, where to look, and hints drawn from the records around it.
 
 use super::steps::failed_leaf;
-use super::{host_of, micros, rfc3339, Execution, SourceRef, Status, Step};
+use super::{host_of, micros, Execution, SourceRef, Status, Step};
 use crate::record::{Event, Format, Record};
 use regex::Regex;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// How long after a successful deploy upstream errors still count against it.
@@ -36,6 +37,9 @@ pub struct Diagnosis {
     /// The failing step's kind (`hook`, `container_command`, `instruction`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_step_kind: Option<&'static str>,
+    /// Where the failing step is logged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_step_source: Option<SourceRef>,
     /// The error text trimmed to its last lines that matter.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_excerpt: Option<String>,
@@ -77,6 +81,8 @@ pub struct DiagnosedExecution {
 /// Diagnoses `executions` (built from `records`): every failure, and every successful
 /// deploy followed by an application that did not answer.
 pub fn diagnose(records: &[Record], executions: &[Execution]) -> Vec<Diagnosis> {
+    let index = Index::new(records);
+    let records = &index;
     executions
         .iter()
         .filter_map(|e| {
@@ -104,7 +110,14 @@ fn is_deploy(command: &str) -> bool {
 }
 
 fn diagnosis(e: &Execution, hints: Vec<Hint>) -> Diagnosis {
-    let leaf = failed_leaf(&e.steps);
+    let chain = failing_chain(&e.steps);
+    // The step `failed_step` names: the deepest failing one that is not a shell command.
+    let leaf = chain
+        .iter()
+        .rev()
+        .find(|s| s.kind != "command")
+        .or(chain.last())
+        .copied();
     let mut look_at: Vec<SourceRef> = e.error_at.iter().cloned().collect();
     for source in hints.iter().flat_map(|h| h.sources.iter()) {
         if !look_at.contains(source) {
@@ -137,6 +150,7 @@ fn diagnosis(e: &Execution, hints: Vec<Hint>) -> Diagnosis {
             failed_step: e.failed_step.clone(),
         },
         failed_step_kind: leaf.map(|s| s.kind),
+        failed_step_source: leaf.and_then(|s| s.source.clone()),
         error_excerpt: e.error.as_deref().map(excerpt),
         look_at,
         hints,
@@ -186,13 +200,93 @@ static OOM: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)exit status -9\b|exit status 137\b|signal: killed|Killed\s*$|Cannot allocate memory|ENOMEM|out of memory|MemoryError",
     )
 });
+static EMPTY_ENV_FLAG: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?:--env|-e)\s+([A-Za-z_][A-Za-z0-9_]*)=(?:\s|$)"));
+static DOCKER_IMAGE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r#"(?m)docker run\b[^\n]*[ \t]([a-z0-9][a-z0-9._/-]*(?::[A-Za-z0-9._-]+)?)[ \t]*$|(?:image|FROM)\s+"?([a-z0-9][a-z0-9._/-]*:[A-Za-z0-9._-]+)"#,
+    )
+});
+static CONTAINER_ID: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?m)^[ \t]*([0-9a-f]{12}|[0-9a-f]{64})[ \t]*$|container ([0-9a-f]{12})\b")
+});
 static APP_ERROR: LazyLock<Regex> =
     LazyLock::new(|| regex(r"Error\b|Exception|Traceback|\bERR!|\bpanic|\bFATAL|\bfatal:"));
 /// The most application lines a hint quotes.
 const APP_LINES: usize = 10;
 static DOCKER: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\bdocker\b|\bcontainer\b|\bimage\b"));
 
-fn failure_hints(records: &[Record], e: &Execution) -> Vec<Hint> {
+/// The records diagnosis looks things up in, indexed once: by place, and per host the
+/// kinds the hints read, in time order.
+struct Index<'r> {
+    by_place: HashMap<(&'r str, u64), &'r Record>,
+    hosts: HashMap<String, HostIndex<'r>>,
+}
+
+/// One host's records of the kinds hints read, each with its instant, in time order.
+#[derive(Default)]
+struct HostIndex<'r> {
+    environments: Vec<(i64, &'r Record)>,
+    upstream_errors: Vec<(i64, &'r Record)>,
+    gateway_errors: Vec<(i64, &'r Record)>,
+    app_lines: Vec<(i64, &'r Record)>,
+}
+
+impl<'r> Index<'r> {
+    fn new(records: &'r [Record]) -> Self {
+        let mut index = Index {
+            by_place: HashMap::with_capacity(records.len()),
+            hosts: HashMap::new(),
+        };
+        for record in records {
+            index
+                .by_place
+                .insert((&*record.source, record.line), record);
+            let Some(us) = micros(record.ts.as_deref()) else {
+                continue;
+            };
+            let host = index.hosts.entry(host_of(&record.source)).or_default();
+            let list = match &record.event {
+                Event::ActionEnvironment { env: Some(_) } => &mut host.environments,
+                Event::ProxyError {
+                    upstream_problem: Some(_),
+                    ..
+                } => &mut host.upstream_errors,
+                Event::HttpRequest {
+                    status: Some(502..=504),
+                    ..
+                } if record.format == Some(Format::NginxAccess) => &mut host.gateway_errors,
+                Event::AppOutput { .. } => &mut host.app_lines,
+                _ => continue,
+            };
+            list.push((us, record));
+        }
+        for host in index.hosts.values_mut() {
+            for list in [
+                &mut host.environments,
+                &mut host.upstream_errors,
+                &mut host.gateway_errors,
+                &mut host.app_lines,
+            ] {
+                list.sort_by_key(|(us, _)| *us);
+            }
+        }
+        index
+    }
+
+    fn host(&self, name: &str) -> Option<&HostIndex<'r>> {
+        self.hosts.get(name)
+    }
+}
+
+/// The entries of a time-ordered list from `from` to `to`, both included.
+fn between<'a, 'r>(list: &'a [(i64, &'r Record)], from: i64, to: i64) -> &'a [(i64, &'r Record)] {
+    let start = list.partition_point(|(us, _)| *us < from);
+    let end = list.partition_point(|(us, _)| *us <= to).max(start);
+    &list[start..end]
+}
+
+fn failure_hints(records: &Index<'_>, e: &Execution) -> Vec<Hint> {
     let mut hints = Vec::new();
     let error = e.error.as_deref().unwrap_or_default();
     let error_source: Vec<SourceRef> = failed_leaf(&e.steps)
@@ -200,6 +294,7 @@ fn failure_hints(records: &[Record], e: &Execution) -> Vec<Hint> {
         .into_iter()
         .collect();
     hints.extend(empty_variables(records, e));
+    hints.extend(empty_env_flags(records, e));
     for caps in MISSING_VAR.captures_iter(error) {
         if let Some(name) = caps.iter().skip(1).flatten().next() {
             hints.push(Hint {
@@ -248,21 +343,15 @@ fn failure_hints(records: &[Record], e: &Execution) -> Vec<Hint> {
 }
 
 /// Empty values in the action environment cfn-hup logged for the command.
-fn empty_variables(records: &[Record], e: &Execution) -> Vec<Hint> {
-    let (Some(start), Some(end)) = (e.start_us, e.end_us) else {
+fn empty_variables(records: &Index<'_>, e: &Execution) -> Vec<Hint> {
+    let (Some(start), Some(end), Some(host)) = (e.start_us, e.end_us, records.host(&e.host)) else {
         return Vec::new();
     };
     let mut hints = Vec::new();
-    for record in records.iter().filter(|r| host_of(&r.source) == e.host) {
+    for (_, record) in between(&host.environments, start - 5_000_000, end) {
         let Event::ActionEnvironment { env: Some(env) } = &record.event else {
             continue;
         };
-        let Some(us) = micros(record.ts.as_deref()) else {
-            continue;
-        };
-        if us + 5_000_000 < start || us > end {
-            continue;
-        }
         let Some(map) = env.as_object() else {
             continue;
         };
@@ -285,7 +374,7 @@ fn empty_variables(records: &[Record], e: &Execution) -> Vec<Hint> {
                         .join(", ")
                 ),
                 sources: vec![SourceRef {
-                    file: record.source.to_string(),
+                    file: record.source.clone(),
                     line: record.line,
                 }],
             });
@@ -294,8 +383,43 @@ fn empty_variables(records: &[Record], e: &Execution) -> Vec<Hint> {
     hints
 }
 
+/// Empty `--env NAME=` flags in a `docker run` the execution's hooks printed (the
+/// legacy Docker platform passes environment properties that way).
+fn empty_env_flags(records: &Index<'_>, e: &Execution) -> Option<Hint> {
+    let mut names: Vec<String> = Vec::new();
+    let mut first: Option<SourceRef> = None;
+    let mut texts: Vec<(&str, Option<SourceRef>)> = records_in(records, e)
+        .map(|r| (r.message.as_str(), Some(source_of(r))))
+        .collect();
+    if let Some(error) = e.error.as_deref() {
+        texts.push((error, e.error_at.clone()));
+    }
+    for (text, source) in texts {
+        for caps in EMPTY_ENV_FLAG.captures_iter(text) {
+            let name = caps[1].to_owned();
+            if !names.contains(&name) {
+                names.push(name);
+                if first.is_none() {
+                    first.clone_from(&source);
+                }
+            }
+        }
+    }
+    if names.is_empty() {
+        return None;
+    }
+    Some(Hint {
+        kind: "empty_variable",
+        message: format!(
+            "the container was started with empty environment variables: {} (set them in the environment's configuration)",
+            names.iter().map(|n| format!("{n}=")).collect::<Vec<_>>().join(", ")
+        ),
+        sources: first.into_iter().collect(),
+    })
+}
+
 /// A `(TRUNCATED)...` result message, and where the full text is.
-fn truncated(records: &[Record], e: &Execution) -> Option<Hint> {
+fn truncated(records: &Index<'_>, e: &Execution) -> Option<Hint> {
     let cut = e.events.iter().any(|ev| ev.msg.contains("(TRUNCATED)"))
         || records_in(records, e).any(|r| r.message.contains("(TRUNCATED)..."));
     if !cut {
@@ -317,12 +441,10 @@ fn truncated(records: &[Record], e: &Execution) -> Option<Hint> {
 }
 
 /// The execution's own records (by source and line).
-fn records_in<'r>(records: &'r [Record], e: &'r Execution) -> impl Iterator<Item = &'r Record> {
-    records.iter().filter(move |r| {
-        e.sources
-            .iter()
-            .any(|s| s.line == r.line && *s.file == *r.source)
-    })
+fn records_in<'a>(records: &'a Index<'a>, e: &'a Execution) -> impl Iterator<Item = &'a Record> {
+    e.sources
+        .iter()
+        .filter_map(move |s| records.by_place.get(&(&*s.file, s.line)).copied())
 }
 
 /// Docker images and containers the result events or the error name.
@@ -333,86 +455,59 @@ fn docker(e: &Execution) -> Option<Hint> {
         .map(|ev| ev.msg.as_str())
         .filter(|m| DOCKER.is_match(m))
         .collect();
-    let in_error = e
-        .error
-        .as_deref()
-        .is_some_and(|t| t.contains("docker") || t.contains("Docker"));
+    let error = e.error.as_deref().unwrap_or_default();
+    let in_error = error.to_ascii_lowercase().contains("docker");
     if named.is_empty() && !in_error {
         return None;
     }
-    let message = if named.is_empty() {
-        "the failure comes from docker: see the error text for the image and build step".to_owned()
+    let mut facts: Vec<String> = Vec::new();
+    if let Some(image) = DOCKER_IMAGE
+        .captures(error)
+        .and_then(|c| c.get(1).or_else(|| c.get(2)))
+    {
+        facts.push(format!("image {}", image.as_str()));
+    }
+    if let Some(id) = CONTAINER_ID
+        .captures(error)
+        .and_then(|c| c.get(1).or_else(|| c.get(2)))
+    {
+        facts.push(format!("container {}", id.as_str()));
+    }
+    facts.extend(named.iter().map(|m| (*m).to_owned()));
+    let message = if facts.is_empty() {
+        "docker: the failure comes from docker; see the error text for the build step".to_owned()
     } else {
-        format!("docker: {}", named.join(" | "))
+        format!("docker: {}", facts.join("; "))
     };
     Some(Hint {
         kind: "docker",
         message,
-        sources: Vec::new(),
+        sources: e.error_at.iter().cloned().collect(),
     })
 }
 
 /// The first run of upstream errors no more than a minute apart.
-fn first_burst<'r>(errors: &[&'r Record]) -> Vec<&'r Record> {
+fn first_burst<'a, 'r>(errors: &'a [(i64, &'r Record)]) -> &'a [(i64, &'r Record)] {
     const GAP_US: i64 = 60_000_000;
-    let mut burst: Vec<&'r Record> = Vec::new();
-    let mut last = None;
-    for &record in errors {
-        let us = micros(record.ts.as_deref());
-        if let (Some(prev), Some(now)) = (last, us) {
-            if now - prev > GAP_US {
-                break;
-            }
-        }
-        burst.push(record);
-        last = us.or(last);
-    }
-    burst
+    let end = errors
+        .windows(2)
+        .position(|pair| pair[1].0 - pair[0].0 > GAP_US)
+        .map_or(errors.len(), |i| i + 1);
+    &errors[..end]
 }
 
 /// After a successful deploy: the proxy could not reach the application.
-fn app_unreachable(records: &[Record], e: &Execution) -> Option<Hint> {
+fn app_unreachable(records: &Index<'_>, e: &Execution) -> Option<Hint> {
     let finished = e.end_us?;
-    let until = finished + AFTER_DEPLOY_US;
-    let host_records = || records.iter().filter(|r| host_of(&r.source) == e.host);
-    let in_window =
-        |r: &Record| micros(r.ts.as_deref()).is_some_and(|us| us >= finished && us <= until);
-    let mut upstream: Vec<&Record> = host_records()
-        .filter(|r| {
-            matches!(
-                r.event,
-                Event::ProxyError {
-                    upstream_problem: Some(_),
-                    ..
-                }
-            )
-        })
-        .filter(|r| in_window(r))
-        .collect();
-    upstream.sort_by_key(|r| micros(r.ts.as_deref()));
-    let refused = first_burst(&upstream);
-    let (Some(burst_start), Some(burst_end)) = (
-        refused.first().and_then(|r| micros(r.ts.as_deref())),
-        refused.last().and_then(|r| micros(r.ts.as_deref())),
-    ) else {
-        return None;
-    };
-    let in_window = |r: &Record| {
-        micros(r.ts.as_deref()).is_some_and(|us| us >= burst_start && us <= burst_end + 1_000_000)
-    };
-    let gateway_errors = host_records()
-        .filter(|r| r.format == Some(Format::NginxAccess))
-        .filter(|r| {
-            matches!(
-                r.event,
-                Event::HttpRequest {
-                    status: Some(502..=504),
-                    ..
-                }
-            )
-        })
-        .filter(|r| in_window(r))
-        .count();
+    let host = records.host(&e.host)?;
+    let refused = first_burst(between(
+        &host.upstream_errors,
+        finished,
+        finished + AFTER_DEPLOY_US,
+    ));
+    let (burst_start, burst_end) = (refused.first()?.0, refused.last()?.0);
+    let gateway_errors = between(&host.gateway_errors, burst_start, burst_end + 1_000_000).len();
+    let refused: Vec<&Record> = refused.iter().map(|(_, r)| *r).collect();
     let first = refused.first()?;
     let last = refused.last()?;
     let mut message = format!(
@@ -426,9 +521,9 @@ fn app_unreachable(records: &[Record], e: &Execution) -> Option<Hint> {
             ", {gateway_errors} 502/503/504 response(s) in the access log"
         ));
     }
-    let app_lines: Vec<&Record> = host_records()
-        .filter(|r| r.format == Some(Format::WebStdout))
-        .filter(|r| micros(r.ts.as_deref()).is_some_and(|us| us >= finished && us <= burst_start))
+    let app_lines: Vec<&Record> = between(&host.app_lines, finished, burst_start)
+        .iter()
+        .map(|(_, r)| *r)
         .collect();
     // From the first line that looks like an error (the crash), else the last lines.
     let tail = match app_lines
@@ -450,7 +545,6 @@ fn app_unreachable(records: &[Record], e: &Execution) -> Option<Hint> {
     }
     let mut sources = vec![source_of(first)];
     sources.extend(tail.last().map(|r| source_of(r)));
-    let _ = rfc3339;
     Some(Hint {
         kind: "app_unreachable",
         message,
@@ -460,7 +554,7 @@ fn app_unreachable(records: &[Record], e: &Execution) -> Option<Hint> {
 
 fn source_of(record: &Record) -> SourceRef {
     SourceRef {
-        file: record.source.to_string(),
+        file: record.source.clone(),
         line: record.line,
     }
 }

@@ -2,20 +2,40 @@
 //! one process: its records in eb-commandprocessor.log share a process id, and so do the
 //! activities it logs in eb-activity.log.
 
+use super::activity::{self, activity_runs, tree, ActivityTree};
 use super::cfn_hup::{result_code, result_msg, result_status, HandlerRun};
 use super::steps::{clean_error, failed_leaf, failed_path, StepStack};
 use super::{rfc3339, span_ms, Execution, Host, Status, Step, Timed};
-use crate::record::{ActivityStatus, Event, Format};
+use crate::record::{Event, Format};
 use eblog_grammars::result_json::CommandResult;
 
-/// The executions of a legacy host.
+/// The executions of a legacy host: one per command processor run, and one per top
+/// activity of eb-activity.log that no command processor run accounts for.
 pub(crate) fn executions(host: &Host<'_>, runs: &[HandlerRun<'_>]) -> Vec<Execution> {
-    let activities = host.records(Format::Activity);
-    process_runs(host.records(Format::CmdProcessor))
+    let activities = activity_runs(host.records(Format::Activity));
+    let mut used = vec![false; activities.len()];
+    let mut out: Vec<Execution> = process_runs(host.records(Format::CmdProcessor))
         .into_iter()
         .filter_map(|records| Invocation::read(&records).map(|i| (i, records)))
-        .map(|(invocation, records)| invocation.execution(&records, activities, runs))
-        .collect()
+        .map(|(invocation, records)| {
+            let start = records.iter().find_map(|t| t.us);
+            let end = records.iter().rev().find_map(|t| t.us);
+            let pid = records.iter().find_map(|t| t.record.pid);
+            let own = activities
+                .iter()
+                .enumerate()
+                .find(|(i, a)| !used[*i] && a.belongs_to(pid, start, end));
+            let tree = own.map(|(i, a)| {
+                used[i] = true;
+                tree(a)
+            });
+            invocation.execution(&records, tree, runs)
+        })
+        .collect();
+    for (run, _) in activities.iter().zip(&used).filter(|(_, used)| !**used) {
+        out.push(activity::execution(run, runs));
+    }
+    out
 }
 
 /// Splits the command processor's records into runs of one process id.
@@ -151,16 +171,14 @@ impl<'r> Invocation<'r> {
     fn execution(
         self,
         records: &[Timed<'r>],
-        activities: &[Timed<'_>],
+        tree: Option<ActivityTree>,
         runs: &[HandlerRun<'_>],
     ) -> Execution {
         let start_us = records.iter().find_map(|t| t.us);
         let mut end_us = records.iter().rev().find_map(|t| t.us);
-        let pid = records.iter().find_map(|t| t.record.pid);
         let run = runs.iter().find(|r| r.covers(start_us));
         let mut status = self.status(run);
         let mut sources: Vec<_> = records.iter().map(Timed::source).collect();
-        let tree = activity_tree(activities, pid, start_us, end_us);
         let steps = match tree {
             Some(tree) => {
                 sources.extend(tree.sources);
@@ -259,152 +277,4 @@ fn fallback_steps(records: &[Timed<'_>], status: Status, end_us: Option<i64>) ->
         }
     }
     stack.finish(end_us, status)
-}
-
-/// Steps read from eb-activity.log.
-struct ActivityTree {
-    steps: Vec<Step>,
-    sources: Vec<super::SourceRef>,
-    end_us: Option<i64>,
-    timed_out: bool,
-}
-
-/// The activity tree of the command processor run `pid` between `start_us` and `end_us`
-/// (a second of slack either side): its top activity's children become steps.
-fn activity_tree(
-    activities: &[Timed<'_>],
-    pid: Option<u32>,
-    start_us: Option<i64>,
-    end_us: Option<i64>,
-) -> Option<ActivityTree> {
-    const SLACK_US: i64 = 1_000_000;
-    let (start, end) = (start_us?, end_us?);
-    let in_run = |t: &Timed<'_>| {
-        let same_pid = pid.is_none() || t.record.pid.is_none() || t.record.pid == pid;
-        same_pid
-            && t.us
-                .is_some_and(|us| us + SLACK_US >= start && us <= end + SLACK_US)
-    };
-    let mut stack = StepStack::default();
-    let mut tree = ActivityTree {
-        steps: Vec::new(),
-        sources: Vec::new(),
-        end_us: None,
-        timed_out: false,
-    };
-    let mut top: Option<&str> = None;
-    for t in activities.iter().filter(|t| in_run(t)) {
-        let Some(path) = t.record.activity.as_deref() else {
-            continue;
-        };
-        let (head, rest) = match path.split_once('/') {
-            Some((head, rest)) => (head, Some(rest)),
-            None => (path, None),
-        };
-        if *top.get_or_insert(head) != head {
-            continue;
-        }
-        tree.sources.push(t.source());
-        let Some(rest) = rest else {
-            // The top activity itself: its end ends the command.
-            if let Event::ActivityEnd { status, .. } = &t.record.event {
-                tree.end_us = t.us;
-                tree.timed_out |= *status == ActivityStatus::TimedOut;
-            }
-            continue;
-        };
-        let names: Vec<&str> = rest.split('/').collect();
-        let depth = names.len() - 1;
-        read_activity(&mut stack, &names, depth, t);
-    }
-    top?;
-    tree.steps = stack.finish(tree.end_us, Status::Incomplete);
-    tree.timed_out |= tree.steps.iter().any(|s| s.status == Status::Timeout);
-    Some(tree)
-}
-
-/// Applies one activity record at `depth` of the tree.
-fn read_activity(stack: &mut StepStack, names: &[&str], depth: usize, t: &Timed<'_>) {
-    match &t.record.event {
-        Event::ActivityStart { .. } => {
-            let (name, kind) = activity_kind(names);
-            stack.open(depth, Step::new(name, kind, t.us, t.source()), t.us);
-        }
-        Event::ActivityEnd { status, result, .. } if stack.depth() > depth => {
-            if let Some(step) = stack.at_mut(depth) {
-                step.end_us = t.us;
-                step.status = match status {
-                    ActivityStatus::Completed => Status::Success,
-                    ActivityStatus::TimedOut => Status::Timeout,
-                    ActivityStatus::Failed | ActivityStatus::InternalFailure => Status::Failure,
-                };
-                if step.status != Status::Success && step.output.is_none() {
-                    step.output = result.as_deref().and_then(clean_error);
-                }
-            }
-            stack.close_to(depth, t.us);
-        }
-        Event::ActivityError {
-            error, exceptions, ..
-        } if stack.depth() > depth => {
-            if let Some(step) = stack.at_mut(depth) {
-                step.status = Status::Failure;
-                let root = exceptions
-                    .last()
-                    .map_or(error.as_str(), |e| e.message.as_str());
-                step.output = clean_error(root);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// A step's name and kind from its activity path below the top (`AppDeployStage0`,
-/// `AppDeployPreHook`, `01unzip.sh`).
-fn activity_kind(names: &[&str]) -> (String, &'static str) {
-    let last = names.last().copied().unwrap_or_default();
-    let under_addons = names.first().is_some_and(|n| n.starts_with("Addons"));
-    let under_ebextension = names.get(1).is_some_and(|n| n.starts_with("EbExtension"));
-    let kind = match names.len() {
-        1 if under_addons => "addons",
-        1 => "stage",
-        2 if under_addons => "addon",
-        2 => "action",
-        3 if under_ebextension => "config_set",
-        3 => "hook",
-        4 if under_ebextension => "config",
-        _ if last.starts_with("Command ") => "container_command",
-        _ => "activity",
-    };
-    let name = last.strip_prefix("Command ").unwrap_or(last);
-    (name.to_owned(), kind)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::activity_kind;
-
-    #[test]
-    fn activity_paths_name_their_kinds() {
-        assert_eq!(activity_kind(&["AppDeployStage0"]).1, "stage");
-        assert_eq!(activity_kind(&["AddonsBefore"]).1, "addons");
-        assert_eq!(
-            activity_kind(&["AddonsBefore", "ConfigCWLAgent"]).1,
-            "addon"
-        );
-        assert_eq!(
-            activity_kind(&["AppDeployStage0", "AppDeployPreHook", "50npm.sh"]).1,
-            "hook"
-        );
-        assert_eq!(
-            activity_kind(&[
-                "S0",
-                "EbExtensionPreBuild",
-                "Infra-EmbeddedPreBuild",
-                "prebuild_0_x",
-                "Command 01_a"
-            ]),
-            ("01_a".to_owned(), "container_command")
-        );
-    }
 }

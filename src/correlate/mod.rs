@@ -18,7 +18,9 @@
 //!   deploys (the command's own result wins), `FAILURE` with `returncode` 0 for commands
 //!   that do not apply (status `SKIPPED`), logs that begin or end mid-command
 //!   (`INCOMPLETE`).
+#![forbid(unsafe_code)]
 
+mod activity;
 mod cfn_hup;
 pub mod diagnose;
 mod engine;
@@ -31,30 +33,146 @@ pub use model::{Execution, SourceRef, Status, Step};
 use crate::record::{Event, Format, Record};
 use std::collections::BTreeMap;
 
-/// Whether correlation (or diagnosis) needs a record of this kind; the others can be
-/// dropped while reading a large fleet.
+/// Whether correlation (or diagnosis) uses a record; the others are dropped while
+/// reading, so memory grows with the commands, not with the logs.
 pub fn is_relevant(record: &Record) -> bool {
-    match &record.event {
-        Event::QueuePoll { .. }
-        | Event::Heartbeat { .. }
-        | Event::CredentialsRefresh { .. }
-        | Event::DaemonConfig { .. }
-        | Event::ClientCall
-        | Event::Metadata
-        | Event::Addons
-        | Event::Manifest
-        | Event::StageCheck
-        | Event::Download
-        | Event::HttpResponse { .. }
-        | Event::Section { .. }
-        | Event::Xtrace { .. }
-        | Event::Taillog { .. }
-        | Event::Unparsed { .. } => false,
-        Event::HttpRequest { status, .. } => status.is_some_and(|s| s >= 500),
-        Event::ProxyError {
-            upstream_problem, ..
-        } => upstream_problem.is_some(),
-        _ => !matches!(record.format, Some(Format::CfnWire) | Some(Format::Healthd)),
+    let Some(format) = record.format else {
+        return false;
+    };
+    match format {
+        Format::CfnHup => matches!(
+            record.event,
+            Event::CommandMessage { .. }
+                | Event::CommandReceived { .. }
+                | Event::LeaderElection { .. }
+                | Event::ActionStart { .. }
+                | Event::ActionEnvironment { .. }
+                | Event::ActionOutput { .. }
+                | Event::ActionResult { .. }
+                | Event::ResultSent { .. }
+        ),
+        Format::CmdProcessor => matches!(
+            record.event,
+            Event::CommandReceived { .. }
+                | Event::CommandStart { .. }
+                | Event::Applicability { .. }
+                | Event::CommandFailed { .. }
+                | Event::CommandSucceeded { .. }
+                | Event::CommandResult { .. }
+                | Event::Error { .. }
+                | Event::StageStart { .. }
+                | Event::ActionStart { .. }
+        ),
+        Format::Activity => matches!(
+            record.event,
+            Event::ActivityStart { .. } | Event::ActivityEnd { .. } | Event::ActivityError { .. }
+        ),
+        // Chatter and command output are left out: a shell command's step then ends
+        // where the next step-making record begins.
+        Format::Engine => matches!(
+            record.event,
+            Event::EngineStart
+                | Event::CommandReceived { .. }
+                | Event::CommandStart { .. }
+                | Event::ActionStart { .. }
+                | Event::HookStart { .. }
+                | Event::HookDir { .. }
+                | Event::ConfigSetStart { .. }
+                | Event::ConfigSetEnd { .. }
+                | Event::CommandExec { .. }
+                | Event::CommandFailed { .. }
+                | Event::Cleanup
+                | Event::CommandResult { .. }
+                | Event::CommandFinished { .. }
+                | Event::LeaderElection { .. }
+        ),
+        Format::CfnInit => matches!(
+            record.event,
+            Event::ConfigStart { .. } | Event::CfnCommand { .. }
+        ),
+        Format::CfnInitCmd => matches!(
+            record.event,
+            Event::ConfigStart { .. } | Event::CfnCommand { .. } | Event::CommandOutput { .. }
+        ),
+        Format::NginxAccess => matches!(
+            record.event,
+            Event::HttpRequest {
+                status: Some(500..),
+                ..
+            }
+        ),
+        Format::NginxError => matches!(
+            record.event,
+            Event::ProxyError {
+                upstream_problem: Some(_),
+                ..
+            }
+        ),
+        Format::WebStdout => matches!(record.event, Event::AppOutput { .. }),
+        _ => false,
+    }
+}
+
+/// Drops what correlation does not read from a relevant record: the message text of
+/// kinds whose fields say it all, the result text of activities that completed below
+/// the top.
+pub fn slim(record: &mut Record) {
+    let keep_message = match &record.event {
+        Event::ActivityEnd { status, result, .. } => {
+            let below_top = record.activity.as_deref().is_some_and(|a| a.contains('/'));
+            if below_top && *status == crate::record::ActivityStatus::Completed {
+                if let Event::ActivityEnd { result, .. } = &mut record.event {
+                    *result = None;
+                }
+                false
+            } else {
+                result.is_some() || *status != crate::record::ActivityStatus::Completed
+            }
+        }
+        Event::CommandOutput { .. } => record.format == Some(Format::CfnInitCmd),
+        Event::Error { .. }
+        | Event::CommandFailed { .. }
+        | Event::ActivityError { .. }
+        | Event::AppOutput { .. }
+        | Event::LeaderElection { .. }
+        | Event::Applicability { .. }
+        | Event::CommandResult { .. }
+        | Event::ActionOutput { .. } => true,
+        _ => false,
+    };
+    if !keep_message {
+        record.message = String::new();
+    }
+    record.level = None;
+    slim_payload(&mut record.event);
+}
+
+/// Keeps of a payload only what correlation reads: the `Data` of cfn-hup's message, the
+/// empty values of an action environment, the result of a sent message.
+fn slim_payload(event: &mut Event) {
+    match event {
+        Event::CommandMessage { payload, .. } => {
+            let data = payload
+                .as_mut()
+                .and_then(|p| p.get_mut("Data"))
+                .map(serde_json::Value::take);
+            *payload = data.map(|d| serde_json::json!({ "Data": d }));
+        }
+        Event::ActionEnvironment { env: Some(env) } => {
+            if let Some(map) = env.as_object_mut() {
+                map.retain(|_, v| v.as_str().is_some_and(|s| s.trim().is_empty()));
+            }
+        }
+        Event::ResultSent {
+            payload: Some(payload),
+            ..
+        } => {
+            payload.data = None;
+            payload.message = None;
+            payload.result = None;
+        }
+        Event::ActionOutput { output, result, .. } if result.is_some() => output.clear(),
+        _ => {}
     }
 }
 
@@ -125,7 +243,7 @@ impl<'r> Timed<'r> {
     /// Where the record is.
     pub fn source(&self) -> SourceRef {
         SourceRef {
-            file: self.record.source.to_string(),
+            file: self.record.source.clone(),
             line: self.record.line,
         }
     }
@@ -236,6 +354,115 @@ pub fn correlate(records: &[Record]) -> Vec<Execution> {
     // Chronological, like `last`; executions of one instant keep host order.
     all.sort_by_key(|e| e.start_us.unwrap_or(i64::MIN));
     all
+}
+
+/// Correlates records as they stream in, one host at a time, so memory holds the
+/// records of the hosts being read rather than of the whole input.
+///
+/// Records arrive in input order, and a directory walk gives each host's files one after
+/// the other: when records of a new host arrive and more than a few hosts are open, the
+/// least recently fed one is correlated and its records dropped. A host whose files are
+/// not contiguous in the input (paths named in an interleaved order) may then be
+/// correlated in parts.
+pub struct Correlator {
+    open: Vec<(String, Vec<Record>)>,
+    executions: Vec<Execution>,
+    diagnoses: Option<Vec<diagnose::Diagnosis>>,
+    since: Option<i64>,
+    until: Option<i64>,
+    counted: usize,
+}
+
+/// Hosts held open at once.
+const OPEN_HOSTS: usize = 1;
+
+impl Correlator {
+    /// A correlator keeping executions that started in `[since, until)`; with
+    /// `diagnose`, it also diagnoses them while their records are at hand.
+    pub fn new(since: Option<i64>, until: Option<i64>, diagnose: bool) -> Self {
+        Correlator {
+            open: Vec::new(),
+            executions: Vec::new(),
+            diagnoses: diagnose.then(Vec::new),
+            since,
+            until,
+            counted: 0,
+        }
+    }
+
+    /// Takes one record (only [`is_relevant`] ones are kept, [`slim`]med).
+    pub fn push(&mut self, mut record: Record) {
+        if !is_relevant(&record) {
+            return;
+        }
+        slim(&mut record);
+        let host = host_of(&record.source);
+        if let Some(i) = self.open.iter().position(|(h, _)| *h == host) {
+            let last = self.open.len() - 1;
+            if i != last {
+                let entry = self.open.remove(i);
+                self.open.push(entry);
+            }
+            if let Some((_, records)) = self.open.last_mut() {
+                records.push(record);
+            }
+            return;
+        }
+        if self.open.len() >= OPEN_HOSTS {
+            let (_, records) = self.open.remove(0);
+            self.close(&records);
+        }
+        self.open.push((host, vec![record]));
+    }
+
+    fn close(&mut self, records: &[Record]) {
+        let (since, until) = (self.since, self.until);
+        let executions: Vec<Execution> = correlate(records)
+            .into_iter()
+            .filter(|e| match e.start_us {
+                Some(start) => since.is_none_or(|s| start >= s) && until.is_none_or(|u| start < u),
+                None => since.is_none() && until.is_none(),
+            })
+            .collect();
+        self.counted += executions.len();
+        match &mut self.diagnoses {
+            // Diagnosis keeps its diagnoses only.
+            Some(diagnoses) => diagnoses.extend(diagnose::diagnose(records, &executions)),
+            None => self.executions.extend(executions),
+        }
+    }
+
+    /// Takes the executions of the hosts correlated so far (in host order, each host's by
+    /// start), so a caller that writes them as they come holds no more than a host's.
+    pub fn drain(&mut self) -> Vec<Execution> {
+        std::mem::take(&mut self.executions)
+    }
+
+    /// How many executions were correlated (and kept by the time bounds) so far.
+    pub fn count(&self) -> usize {
+        self.counted
+    }
+
+    /// Correlates what is still open and returns the executions in order of start time,
+    /// and the diagnoses (when asked for) in the same order.
+    pub fn finish(self) -> (Vec<Execution>, Vec<diagnose::Diagnosis>) {
+        let (executions, diagnoses, _) = self.finish_counted();
+        (executions, diagnoses)
+    }
+
+    /// As [`finish`](Self::finish), with the number of executions correlated over the
+    /// whole input (diagnosis keeps only the diagnoses, so the executions may be fewer).
+    pub fn finish_counted(mut self) -> (Vec<Execution>, Vec<diagnose::Diagnosis>, usize) {
+        for (_, records) in std::mem::take(&mut self.open) {
+            self.close(&records);
+        }
+        let counted = self.counted;
+        let mut executions = self.executions;
+        executions.sort_by_key(|e| e.start_us.unwrap_or(i64::MIN));
+        let mut diagnoses = self.diagnoses.unwrap_or_default();
+        diagnoses.sort_by(|a, b| a.execution.started.cmp(&b.execution.started));
+        (executions, diagnoses, counted)
+    }
 }
 
 /// When an execution started, in microseconds since the epoch.

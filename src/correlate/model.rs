@@ -41,8 +41,8 @@ impl Status {
 /// A place in the input: a record's file and first line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 pub struct SourceRef {
-    /// The input as records name it in `source`.
-    pub file: String,
+    /// The input as records name it in `source` (shared with the records).
+    pub file: std::sync::Arc<str>,
     /// First line of the record, 1-based.
     pub line: u64,
 }

@@ -114,6 +114,8 @@ impl StepStack {
 }
 
 /// The path of the failing step, outermost first (`AppDeployStage0/AppDeployPreHook/x.sh`).
+/// Shell commands the engine ran are not part of it: the instruction, hook or container
+/// command that ran them is the step that failed (the error text names the command).
 pub(crate) fn failed_path(steps: &[Step]) -> Option<String> {
     let mut names = Vec::new();
     let mut level = steps;
@@ -122,6 +124,9 @@ pub(crate) fn failed_path(steps: &[Step]) -> Option<String> {
         .rev()
         .find(|s| matches!(s.status, Status::Failure | Status::Timeout))
     {
+        if step.kind == "command" && !names.is_empty() {
+            break;
+        }
         names.push(step.name.as_str());
         level = &step.steps;
     }

@@ -1,5 +1,6 @@
 //! Decoding: one framed span of bytes → one typed [`Record`]. The header grammar gives the
 //! envelope; the format's template grammar gives the kind and its fields.
+#![forbid(unsafe_code)]
 
 mod activity;
 mod cfn_hup;

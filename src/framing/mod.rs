@@ -5,6 +5,7 @@
 //! same format (FORMATS.md §1.3, §2.2). Lines before the first header cannot belong to a
 //! record and each becomes an `unparsed` span of its own. Every byte belongs to exactly one
 //! span: spans are contiguous and together cover the input.
+#![forbid(unsafe_code)]
 
 mod detect;
 pub mod wrapper;

@@ -5,6 +5,7 @@
 //! Directories are walked recursively in a deterministic order (sorted by file name).
 //! Compression is recognised by content (gzip and zip magic bytes), so a renamed file still
 //! opens; a `.gz` suffix is dropped from the name used for format detection.
+#![forbid(unsafe_code)]
 
 use flate2::read::MultiGzDecoder;
 use std::fmt;

@@ -4,6 +4,7 @@
 //! The JSON field names are a public contract: `source`, `line`, `end_line`, `offset`,
 //! `bytes`, `format`, `ts`, `level`, `pid`, `activity`, `kind` and the kind's own fields,
 //! `message`, `instance_id`, `environment_id`. Optional fields are left out when absent.
+#![forbid(unsafe_code)]
 
 mod event;
 mod kinds;

@@ -1144,7 +1144,7 @@ mod tests {
             exit_code: None,
             output: None,
             source: Some(SourceRef {
-                file: "eb-engine.log".to_owned(),
+                file: "eb-engine.log".into(),
                 line: 42,
             }),
             steps: Vec::new(),
@@ -1181,7 +1181,7 @@ mod tests {
             error: None,
             events: Vec::new(),
             sources: vec![SourceRef {
-                file: "eb-engine.log".to_owned(),
+                file: "eb-engine.log".into(),
                 line: 1,
             }],
             error_at: None,

@@ -15,6 +15,7 @@
 //!   a few per thread are in flight. The main thread takes their results in input order
 //!   and hands the encoded chunks to a writer thread that owns the sink. Memory stays
 //!   bounded by what is in flight, not by the input.
+#![forbid(unsafe_code)]
 
 pub mod source;
 

@@ -1,9 +1,8 @@
-//! Reading a region of a large file: memory-mapped (the only `unsafe` in eblog) or read
-//! into a buffer. Both give the same bytes, so the scanner's output does not depend on
-//! which was used.
-#![allow(unsafe_code)]
+//! Reading a region of a large file: memory-mapped (through `src/mapped.rs`, the only
+//! `unsafe` in eblog) or read into a buffer. Both give the same bytes, so the scanner's
+//! output does not depend on which was used.
 
-use memmap2::{Mmap, MmapOptions};
+use memmap2::Mmap;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Deref;
@@ -55,6 +54,8 @@ pub struct RegionReader {
     file: File,
     len: u64,
     map: bool,
+    /// The modification time the file had when the decision to map was taken.
+    modified: Option<SystemTime>,
 }
 
 impl RegionReader {
@@ -65,7 +66,20 @@ impl RegionReader {
             .and_then(|m| m.elapsed().ok())
             .is_some_and(|age| age >= QUIET_FOR);
         let map = choice == MmapChoice::Auto && len >= MMAP_MIN_BYTES && quiet;
-        Self { file, len, map }
+        Self {
+            file,
+            len,
+            map,
+            modified,
+        }
+    }
+
+    /// Whether the open file still has the length and modification time it had when the
+    /// decision to map was taken (a truncation or a write changes the time).
+    fn unchanged(&self) -> bool {
+        self.file
+            .metadata()
+            .is_ok_and(|m| m.len() >= self.len && m.modified().ok() == self.modified)
     }
 
     /// Whether regions are mapped.
@@ -83,27 +97,24 @@ impl RegionReader {
         self.len == 0
     }
 
-    /// The bytes from `start` to `end` (clamped to the file's length at open).
+    /// The bytes from `start` to `end` (clamped to the file's length at open). A mapped
+    /// file that was truncated or written since it was opened is read from then on: its
+    /// regions are not mapped any more.
     pub fn region(&mut self, start: u64, end: u64) -> io::Result<Region> {
         let end = end.min(self.len);
         let start = start.min(end);
+        if self.map && !self.unchanged() {
+            self.map = false;
+        }
         if self.map {
             let aligned = start - start % MAP_ALIGN;
             let len = usize::try_from(end - aligned).map_err(io::Error::other)?;
             if len == 0 {
                 return Ok(Region::Read(Vec::new()));
             }
-            // SAFETY: the mapping is read-only and private to this process. Its contents
-            // can change under us only if another process modifies the file; files
-            // modified within `QUIET_FOR` are never mapped (see `new`), which is the guard
-            // the scanner documents against truncation (SIGBUS) and rewrites. The mapping
-            // lives as long as the returned `Region` and is never handed out mutably.
-            let map = unsafe {
-                MmapOptions::new()
-                    .offset(aligned)
-                    .len(len)
-                    .map(&self.file)?
-            };
+            // Only files quiet for `QUIET_FOR` (see `new`) and unchanged since get here:
+            // `map_region`'s contract.
+            let map = crate::mapped::map_region(&self.file, aligned, len)?;
             return Ok(Region::Mapped(map, (start - aligned) as usize));
         }
         let mut buf = vec![0; usize::try_from(end - start).map_err(io::Error::other)?];
@@ -138,11 +149,16 @@ mod tests {
             file: file.reopen().unwrap(),
             len,
             map: true,
+            modified: file.as_file().metadata().unwrap().modified().ok(),
         };
         let mut read = RegionReader::new(file.reopen().unwrap(), len, Some(old), MmapChoice::Never);
         assert!(!read.is_mapped());
         for (start, end) in [(0, 10), (70_000, 140_001), (len - 3, len + 50)] {
             let a = mapped.region(start, end).unwrap();
+            assert!(
+                matches!(a, Region::Mapped(..)),
+                "an unchanged file stays mapped"
+            );
             let b = read.region(start, end).unwrap();
             assert_eq!(&a[..], &b[..]);
             assert_eq!(&a[..], &data[start as usize..end.min(len) as usize]);

@@ -15,7 +15,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 fn timestamp() -> DataType {
@@ -227,68 +227,118 @@ struct Row<'e> {
     execution: &'e Execution,
 }
 
-/// Writes the `commands/` table of a dataset in `dir`; returns its files.
-///
-/// # Errors
-/// Writing or renaming failed.
-pub fn write_commands(
-    dir: &Path,
-    format: TableFormat,
-    executions: &[Execution],
-) -> io::Result<Vec<TableFile>> {
-    let table_dir = dir.join("commands");
-    fs::create_dir_all(&table_dir)?;
-    let files = match format {
-        TableFormat::Parquet => {
-            let mut writer =
-                PartitionedWriter::new(&table_dir, commands_schema(), 8 * 1024 * 1024)?;
-            if !executions.is_empty() {
-                writer.write(&commands_batch(executions)?)?;
+/// A JSON-lines partition being written under a temporary name.
+struct JsonlPart {
+    temp: PathBuf,
+    path: PathBuf,
+    file: io::BufWriter<fs::File>,
+    rows: u64,
+}
+
+/// The `commands/` table of a dataset, written as executions come (a host at a time).
+pub struct CommandsTable {
+    dir: PathBuf,
+    table: Table,
+}
+
+enum Table {
+    Parquet(PartitionedWriter),
+    Jsonl(BTreeMap<String, JsonlPart>),
+}
+
+impl CommandsTable {
+    /// Starts `DIR/commands/`.
+    ///
+    /// # Errors
+    /// The directory could not be created.
+    pub fn new(dir: &Path, format: TableFormat) -> io::Result<Self> {
+        let table_dir = dir.join("commands");
+        fs::create_dir_all(&table_dir)?;
+        let table = match format {
+            TableFormat::Parquet => Table::Parquet(PartitionedWriter::new(
+                &table_dir,
+                commands_schema(),
+                8 * 1024 * 1024,
+            )?),
+            TableFormat::Jsonl => Table::Jsonl(BTreeMap::new()),
+        };
+        Ok(CommandsTable {
+            dir: dir.to_path_buf(),
+            table,
+        })
+    }
+
+    /// Appends executions.
+    ///
+    /// # Errors
+    /// Writing failed.
+    pub fn write(&mut self, executions: &[Execution]) -> io::Result<()> {
+        if executions.is_empty() {
+            return Ok(());
+        }
+        match &mut self.table {
+            Table::Parquet(writer) => writer.write(&commands_batch(executions)?),
+            Table::Jsonl(parts) => {
+                for execution in executions {
+                    let date = date_of(execution);
+                    let part = match parts.entry(date) {
+                        std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::btree_map::Entry::Vacant(e) => {
+                            let part_dir = self
+                                .dir
+                                .join("commands")
+                                .join(format!("{DATE_COLUMN}={}", e.key()));
+                            fs::create_dir_all(&part_dir)?;
+                            let temp = part_dir.join(".part-00000.jsonl.tmp");
+                            let file = io::BufWriter::new(fs::File::create(&temp)?);
+                            e.insert(JsonlPart {
+                                temp,
+                                path: part_dir.join("part-00000.jsonl"),
+                                file,
+                                rows: 0,
+                            })
+                        }
+                    };
+                    serde_json::to_writer(&mut part.file, &Row { execution })?;
+                    part.file.write_all(b"\n")?;
+                    part.rows += 1;
+                }
+                Ok(())
             }
-            writer
+        }
+    }
+
+    /// Closes the files, renames them into place and lists them.
+    ///
+    /// # Errors
+    /// Writing or renaming failed.
+    pub fn finish(self) -> io::Result<Vec<TableFile>> {
+        let files: Vec<(PathBuf, u64)> = match self.table {
+            Table::Parquet(writer) => writer
                 .finish()?
                 .into_iter()
                 .map(|f| (f.path, f.rows))
-                .collect()
-        }
-        TableFormat::Jsonl => write_jsonl(&table_dir, executions)?,
-    };
-    Ok(files
-        .into_iter()
-        .map(|(path, rows)| TableFile {
-            path: path
-                .strip_prefix(dir)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .into_owned(),
-            rows,
-        })
-        .collect())
-}
-
-fn write_jsonl(
-    table_dir: &Path,
-    executions: &[Execution],
-) -> io::Result<Vec<(std::path::PathBuf, u64)>> {
-    let mut parts: BTreeMap<String, Vec<&Execution>> = BTreeMap::new();
-    for e in executions {
-        parts.entry(date_of(e)).or_default().push(e);
+                .collect(),
+            Table::Jsonl(parts) => {
+                let mut files = Vec::new();
+                for (_, mut part) in parts {
+                    part.file.flush()?;
+                    fs::rename(&part.temp, &part.path)?;
+                    files.push((part.path, part.rows));
+                }
+                files
+            }
+        };
+        Ok(files
+            .into_iter()
+            .map(|(path, rows)| TableFile {
+                path: path
+                    .strip_prefix(&self.dir)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .into_owned(),
+                rows,
+            })
+            .collect())
     }
-    let mut files = Vec::new();
-    for (date, rows) in parts {
-        let part_dir = table_dir.join(format!("{DATE_COLUMN}={date}"));
-        fs::create_dir_all(&part_dir)?;
-        let path = part_dir.join("part-00000.jsonl");
-        let temp = part_dir.join(".part-00000.jsonl.tmp");
-        let mut out = io::BufWriter::new(fs::File::create(&temp)?);
-        for execution in &rows {
-            serde_json::to_writer(&mut out, &Row { execution })?;
-            out.write_all(b"\n")?;
-        }
-        out.flush()?;
-        drop(out);
-        fs::rename(&temp, &path)?;
-        files.push((path, rows.len() as u64));
-    }
-    Ok(files)
 }

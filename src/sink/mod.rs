@@ -1,4 +1,5 @@
 //! Sinks: where records go. The pipeline pushes records into a [`RecordSink`].
+#![forbid(unsafe_code)]
 
 pub mod commands;
 pub mod csv;

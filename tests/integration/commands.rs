@@ -418,3 +418,265 @@ fn html_timeline_is_one_self_contained_file() {
         "no external resources"
     );
 }
+
+#[test]
+fn activity_log_alone_tells_the_commands_even_from_mid_command() {
+    let all = executions(&[&sample("eb-activity.log")]);
+    let commands: Vec<(&str, &str)> = all
+        .iter()
+        .map(|e| {
+            (
+                e["command"].as_str().unwrap(),
+                e["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            ("CMD-PreInit", "SUCCESS"),
+            ("CMD-AppDeploy", "SUCCESS"),
+            ("CMD-AppDeploy", "FAILURE")
+        ]
+    );
+    assert_eq!(
+        all[2]["failed_step"],
+        "AppDeployStage0/AppDeployPreHook/50npm.sh"
+    );
+    assert_eq!(all[1]["duration_ms"], 36799);
+    // An excerpt that starts inside the failing command: the steps it holds, by path.
+    let text = std::fs::read_to_string(samples_dir().join("eb-activity.log")).unwrap();
+    let excerpt: String = text.lines().skip(175).map(|l| format!("{l}\n")).collect();
+    let out = eblog()
+        .args(["commands", "--json", "--format", "activity", "-"])
+        .write_stdin(excerpt)
+        .output()
+        .unwrap();
+    let cut = json_lines(&out.stdout);
+    assert_eq!(cut.len(), 1);
+    assert_eq!(
+        cut[0]["command"], "CMD-AppDeploy",
+        "named by the top activity's result"
+    );
+    assert_eq!(cut[0]["status"], "FAILURE");
+    assert_eq!(
+        cut[0]["failed_step"],
+        "AppDeployStage0/AppDeployPreHook/50npm.sh"
+    );
+    let stage = step(&cut[0], &["AppDeployStage0"]);
+    assert!(
+        stage.get("started").is_none(),
+        "its start is before the excerpt"
+    );
+    assert_eq!(
+        step(
+            &cut[0],
+            &["AppDeployStage0", "AppDeployPreHook", "50npm.sh"]
+        )["duration_ms"],
+        35916
+    );
+}
+
+/// One engine run of `instructions` (lines after `Engine command:`) starting at `hh:mm`.
+fn engine_run(hhmm: &str, body: &[&str], failed: bool) -> String {
+    let t = |s: &str| format!("2024/03/02 {hhmm}:{s} [INFO]");
+    let mut log = format!(
+        "{} Starting...\n{} Starting EBPlatform-PlatformEngine\n{} Engine received EB command cfn-hup-exec\n\n{} Engine command: (app-deploy)\n\n",
+        t("01.100000"),
+        t("01.100050"),
+        t("01.100300"),
+        t("01.500000")
+    );
+    for (i, line) in body.iter().enumerate() {
+        let ts = format!("2024/03/02 {hhmm}:{:02}.{:06}", 2 + i, 0);
+        log.push_str(&format!("{ts} {line}\n"));
+    }
+    let (status, code) = if failed {
+        ("FAILURE", 1)
+    } else {
+        ("SUCCESS", 0)
+    };
+    log.push_str(&format!(
+        "{} Executing cleanup logic\n{} CommandService Response: {{\"status\":\"{status}\",\"api_version\":\"1.0\",\"results\":[{{\"status\":\"{status}\",\"msg\":\"x\",\"returncode\":{code},\"events\":[]}}]}}\n\n{} Platform Engine finished execution on command: app-deploy\n\n",
+        t("50.000000"),
+        t("50.000100"),
+        t("50.000200")
+    ));
+    log
+}
+
+#[test]
+fn engine_failures_of_every_common_shape() {
+    let log = [
+        engine_run(
+            "10:00",
+            &[
+                "[INFO] Executing instruction: StageApplication",
+                "[INFO] Executing instruction: Check Procfile",
+                "[ERROR] An error occurred during execution of command [app-deploy] - [Check Procfile]. Stop running the command. Error: there is no Procfile and no .py file at root level of your source bundle ",
+            ],
+            true,
+        ),
+        engine_run(
+            "11:00",
+            &[
+                "[INFO] Executing instruction: InstallDependency",
+                "[INFO] Running command /bin/sh -c /var/app/venv/staging-LQM1lest/bin/pip install -r requirements.txt",
+                "[ERROR] An error occurred during execution of command [app-deploy] - [InstallDependency]. Stop running the command. Error: fail to install dependencies with requirements.txt file with error Command /bin/sh -c /var/app/venv/staging-LQM1lest/bin/pip install -r requirements.txt failed with error exit status 1. Stderr:ERROR: Could not find a version that satisfies the requirement Flask==9.9.9\nERROR: No matching distribution found for Flask==9.9.9\n ",
+            ],
+            true,
+        ),
+        engine_run(
+            "12:00",
+            &[
+                "[INFO] Executing instruction: Docker Specific Build Application",
+                "[INFO] Running command /bin/sh -c docker compose build",
+                "[ERROR] An error occurred during execution of command [app-deploy] - [Docker Specific Build Application]. Stop running the command. Error: failed to build docker compose with error: Command /bin/sh -c docker compose build failed with error exit status 17. Stderr:failed to solve: node:22-alpine: failed to resolve source metadata",
+            ],
+            true,
+        ),
+        engine_run(
+            "13:00",
+            &[
+                "[INFO] Executing instruction: RunAppDeployPreBuildHooks",
+                "[INFO] Executing platform hooks in .platform/hooks/prebuild/",
+                "[INFO] Following platform hooks will be executed in order: [01_setup.sh]",
+                "[INFO] Running platform hook: .platform/hooks/prebuild/01_setup.sh",
+                "[ERROR] An error occurred during execution of command [app-deploy] - [RunAppDeployPreBuildHooks]. Stop running the command. Error: Command .platform/hooks/prebuild/01_setup.sh failed with error fork/exec .platform/hooks/prebuild/01_setup.sh: permission denied ",
+            ],
+            true,
+        ),
+        engine_run(
+            "14:00",
+            &[
+                "[INFO] Executing instruction: InstallDependency",
+                "[INFO] Running command /bin/sh -c /var/app/venv/staging-LQM1lest/bin/pip install -r requirements.txt",
+                "[INFO] Successfully installed Flask-3.0.2",
+                "[INFO] Executing instruction: FlipApplication",
+            ],
+            false,
+        ),
+    ]
+    .concat();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("eb-engine.log"), &log).unwrap();
+    let path = dir.path().to_string_lossy().into_owned();
+    let all = executions(&[&path]);
+    let failed: Vec<(&str, &str)> = all
+        .iter()
+        .map(|e| {
+            (
+                e["status"].as_str().unwrap(),
+                e["failed_step"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            ("FAILURE", "Check Procfile"),
+            ("FAILURE", "InstallDependency"),
+            ("FAILURE", "Docker Specific Build Application"),
+            (
+                "FAILURE",
+                "RunAppDeployPreBuildHooks/.platform/hooks/prebuild/01_setup.sh"
+            ),
+            ("SUCCESS", ""),
+        ]
+    );
+    assert_eq!(all[1]["returncode"], 1);
+    assert!(all[1]["error"]
+        .as_str()
+        .unwrap()
+        .ends_with("No matching distribution found for Flask==9.9.9"));
+    assert_eq!(step(&all[4], &["InstallDependency"])["duration_ms"], 3000);
+
+    let out = eblog()
+        .args(["diagnose", "--json", &path])
+        .output()
+        .unwrap();
+    let diagnoses = json_lines(&out.stdout);
+    let kinds = |i: usize| -> Vec<&str> {
+        diagnoses[i]["hints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["kind"].as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(diagnoses.len(), 4);
+    assert!(kinds(2).contains(&"docker"), "{:?}", kinds(2));
+    assert!(kinds(2).contains(&"exit_code"), "{:?}", kinds(2));
+    assert!(kinds(3).contains(&"permission_denied"), "{:?}", kinds(3));
+    assert_eq!(diagnoses[3]["failed_step_kind"], "hook");
+    assert!(diagnoses[3]["failed_step_source"]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("eb-engine.log"));
+}
+
+#[test]
+fn legacy_docker_run_with_empty_variables() {
+    let p = "[2016-03-02T10:15:{s}] INFO  [4242]  - [Application update app-7c1d-160302_101455@12{path}] : {msg}\n";
+    let line = |s: &str, path: &str, msg: &str| {
+        p.replace("{s}", s)
+            .replace("{path}", path)
+            .replace("{msg}", msg)
+    };
+    let hook = "/AppDeployStage1/AppDeployEnactHook/00run.sh";
+    let output = "+ docker run -d --env PARAM3= --env PARAM1=prod --env RDS_PORT=3306 --env RDS_HOSTNAME= -v /var/log/eb-docker/containers/eb-current-app:/var/log/nginx aws_beanstalk/staging-app\n  4f2a9c0d1e7b\n  + sleep 5\n  + docker ps -q --no-trunc -f id=4f2a9c0d1e7b\n  aws_beanstalk/staging-app container exited: Error: PARAM3 must be set\n  Docker container quit unexpectedly after launch. (ElasticBeanstalk::ExternalInvocationError)";
+    let log = [
+        line("20.101Z", "", "Starting activity..."),
+        line("20.102Z", "/AppDeployStage1", "Starting activity..."),
+        line(
+            "20.103Z",
+            "/AppDeployStage1/AppDeployEnactHook",
+            "Starting activity...",
+        ),
+        line("20.104Z", hook, "Starting activity..."),
+        line(
+            "31.900Z",
+            hook,
+            &format!("Activity execution failed, because: {output}"),
+        ),
+        line("31.901Z", hook, "Activity failed."),
+        line(
+            "31.902Z",
+            "/AppDeployStage1/AppDeployEnactHook",
+            "Activity failed.",
+        ),
+        line("31.903Z", "/AppDeployStage1", "Activity failed."),
+        line(
+            "31.904Z",
+            "",
+            "Completed activity. Result:\n  Application update - Command CMD-AppDeploy failed",
+        ),
+    ]
+    .concat();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("eb-activity.log"), log).unwrap();
+    let path = dir.path().to_string_lossy().into_owned();
+    let all = executions(&[&path]);
+    assert_eq!(all.len(), 1);
+    assert_eq!(
+        all[0]["failed_step"],
+        "AppDeployStage1/AppDeployEnactHook/00run.sh"
+    );
+    assert_eq!(
+        step(
+            &all[0],
+            &["AppDeployStage1", "AppDeployEnactHook", "00run.sh"]
+        )["duration_ms"],
+        11797
+    );
+    let out = eblog().args(["diagnose", &path]).output().unwrap();
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        report.contains("empty environment variables: PARAM3=, RDS_HOSTNAME="),
+        "{report}"
+    );
+    assert!(
+        report.contains("hint: docker: image aws_beanstalk/staging-app; container 4f2a9c0d1e7b"),
+        "{report}"
+    );
+}

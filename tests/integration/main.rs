@@ -6,6 +6,7 @@ mod adversarial;
 mod cli;
 mod commands;
 mod follow;
+mod hardening;
 mod inputs;
 mod properties;
 mod samples;
