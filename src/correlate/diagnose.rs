@@ -80,7 +80,10 @@ pub struct DiagnosedExecution {
 
 /// Diagnoses `executions` (built from `records`): every failure, and every successful
 /// deploy followed by an application that did not answer.
-pub fn diagnose(records: &[Record], executions: &[Execution]) -> Vec<Diagnosis> {
+pub fn diagnose<R: std::borrow::Borrow<Record>>(
+    records: &[R],
+    executions: &[Execution],
+) -> Vec<Diagnosis> {
     let index = Index::new(records);
     let records = &index;
     executions
@@ -233,12 +236,13 @@ struct HostIndex<'r> {
 }
 
 impl<'r> Index<'r> {
-    fn new(records: &'r [Record]) -> Self {
+    fn new<R: std::borrow::Borrow<Record>>(records: &'r [R]) -> Self {
         let mut index = Index {
             by_place: HashMap::with_capacity(records.len()),
             hosts: HashMap::new(),
         };
         for record in records {
+            let record: &'r Record = record.borrow();
             index
                 .by_place
                 .insert((&*record.source, record.line), record);
