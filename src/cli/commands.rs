@@ -355,15 +355,23 @@ fn write_report(
             }
         }
         for hint in &d.hints {
-            let mut lines = hint.message.lines();
             let at = hint
                 .sources
                 .first()
-                .map(|s| format!(" ({}:{})", s.file, s.line))
-                .unwrap_or_default();
-            writeln!(out, "  hint: {}{at}", lines.next().unwrap_or_default())?;
-            for line in lines {
+                .map(|s| format!("({}:{})", s.file, s.line));
+            let mut lines = hint.message.lines();
+            let first = lines.next().unwrap_or_default();
+            let rest: Vec<&str> = lines.collect();
+            // The evidence's place goes after the hint's last line.
+            match (&at, rest.is_empty()) {
+                (Some(at), true) => writeln!(out, "  hint: {first} {at}")?,
+                _ => writeln!(out, "  hint: {first}")?,
+            }
+            for line in &rest {
                 writeln!(out, "        {line}")?;
+            }
+            if let (Some(at), false) = (&at, rest.is_empty()) {
+                writeln!(out, "        {at}")?;
             }
         }
         writeln!(out, "  look at:")?;

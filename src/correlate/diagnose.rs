@@ -535,7 +535,8 @@ fn app_unreachable(records: &Index<'_>, e: &Execution) -> Option<Hint> {
         .position(|r| APP_ERROR.is_match(&r.message))
     {
         Some(i) => {
-            let from = i.saturating_sub(1);
+            // A few lines of context: stack traces print the failing code above.
+            let from = i.saturating_sub(3);
             &app_lines[from..app_lines.len().min(from + APP_LINES)]
         }
         None => &app_lines[app_lines.len().saturating_sub(APP_LINES)..],
