@@ -58,7 +58,10 @@ fn read_into(
         io::stdin().lock().read_to_end(&mut buf)?;
         let mut from_stdin: Vec<Record> = Vec::new();
         parse_buffer("-", None, &buf, options.parse, &mut from_stdin)?;
-        from_stdin.into_iter().for_each(|r| correlator.push(r));
+        RelevantRecords
+            .encode(from_stdin)?
+            .into_iter()
+            .for_each(|r| correlator.push(r));
     }
     Ok((correlator, summary))
 }

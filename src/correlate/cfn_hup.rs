@@ -78,6 +78,25 @@ fn new_run<'r>(invocation_id: Option<&String>, t: Timed<'r>) -> HandlerRun<'r> {
     }
 }
 
+/// The open run of `invocation_id`, or a new one starting at `t`.
+fn run_of<'a, 'r>(
+    runs: &'a mut Vec<HandlerRun<'r>>,
+    open: &mut bool,
+    invocation_id: Option<&String>,
+    t: Timed<'r>,
+) -> &'a mut HandlerRun<'r> {
+    let same = *open
+        && runs
+            .last()
+            .is_some_and(|r| r.invocation_id.as_ref() == invocation_id);
+    if !same {
+        runs.push(new_run(invocation_id, t));
+        *open = true;
+    }
+    let last = runs.len() - 1;
+    &mut runs[last]
+}
+
 /// Reads cfn-hup's records (in time order) into handler runs.
 pub(crate) fn handler_runs<'r>(records: &[Timed<'r>]) -> Vec<HandlerRun<'r>> {
     let mut runs: Vec<HandlerRun<'r>> = Vec::new();
@@ -91,37 +110,21 @@ pub(crate) fn handler_runs<'r>(records: &[Timed<'r>]) -> Vec<HandlerRun<'r>> {
                 command,
                 ..
             } => {
-                let same = runs
-                    .last()
-                    .is_some_and(|r| open && r.invocation_id.as_ref() == invocation_id.as_ref());
-                if !same {
-                    runs.push(new_run(invocation_id.as_ref(), t));
-                    open = true;
-                }
-                if let Some(run) = runs.last_mut() {
-                    let (eb_command, request_id) = data_command(payload.as_ref());
-                    run.eb_command = run.eb_command.take().or(eb_command);
-                    run.request_id = run.request_id.take().or(request_id);
-                    run.cfn_command = run.cfn_command.take().or(command.clone());
-                    run.records.push(t);
-                }
+                let run = run_of(&mut runs, &mut open, invocation_id.as_ref(), t);
+                let (eb_command, request_id) = data_command(payload.as_ref());
+                run.eb_command = run.eb_command.take().or(eb_command);
+                run.request_id = run.request_id.take().or(request_id);
+                run.cfn_command = run.cfn_command.take().or(command.clone());
+                run.records.push(t);
             }
             Event::CommandReceived {
                 invocation_id,
                 command,
                 ..
             } => {
-                let same = runs
-                    .last()
-                    .is_some_and(|r| open && r.invocation_id.as_ref() == invocation_id.as_ref());
-                if !same {
-                    runs.push(new_run(invocation_id.as_ref(), t));
-                    open = true;
-                }
-                if let Some(run) = runs.last_mut() {
-                    run.cfn_command = Some(command.clone());
-                    run.records.push(t);
-                }
+                let run = run_of(&mut runs, &mut open, invocation_id.as_ref(), t);
+                run.cfn_command = Some(command.clone());
+                run.records.push(t);
             }
             Event::LeaderElection { is_leader, .. } if open => {
                 if let Some(run) = runs.last_mut() {

@@ -395,12 +395,9 @@ impl Correlator {
         }
     }
 
-    /// Takes one record (only [`is_relevant`] ones are kept, [`slim`]med).
-    pub fn push(&mut self, mut record: Record) {
-        if !is_relevant(&record) {
-            return;
-        }
-        slim(&mut record);
+    /// Takes one record that passed [`is_relevant`] and was [`slim`]med (the readers do
+    /// both on their worker threads).
+    pub fn push(&mut self, record: Record) {
         let host = host_of(&record.source);
         if let Some(i) = self.open.iter().position(|(h, _)| *h == host) {
             let last = self.open.len() - 1;

@@ -2,25 +2,22 @@
 //! nested list column (flattened in order, each with its depth and path), partitioned by
 //! the date the execution started (`date=unknown` when it has no start).
 
-use super::dataset::{TableFile, TableFormat};
-use super::parquet::{PartitionedWriter, DATE_COLUMN};
+use super::dataset::{JsonlPart, TableFile, TableFormat};
+use super::parquet::{timestamp, PartitionedWriter, DATE_COLUMN};
+use crate::correlate::micros;
 use crate::correlate::{Execution, Step};
 use arrow_array::builder::{
     ArrayBuilder, Int32Builder, Int64Builder, ListBuilder, StringBuilder, StructBuilder,
     TimestampMicrosecondBuilder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
+use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-fn timestamp() -> DataType {
-    DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
-}
 
 /// The fields of one step in the `steps` list.
 fn step_fields() -> Fields {
@@ -68,18 +65,8 @@ pub fn commands_schema() -> SchemaRef {
     ]))
 }
 
-fn micros(ts: Option<&str>) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(ts?)
-        .ok()
-        .map(|t| t.timestamp_micros())
-}
-
 fn date_of(execution: &Execution) -> String {
-    execution
-        .started
-        .as_deref()
-        .and_then(|t| t.get(..10))
-        .map_or_else(|| "unknown".to_owned(), str::to_owned)
+    super::dataset::date_of(execution.started.as_deref())
 }
 
 /// A step flattened: the step, its depth and its path.
@@ -227,14 +214,6 @@ struct Row<'e> {
     execution: &'e Execution,
 }
 
-/// A JSON-lines partition being written under a temporary name.
-struct JsonlPart {
-    temp: PathBuf,
-    path: PathBuf,
-    file: io::BufWriter<fs::File>,
-    rows: u64,
-}
-
 /// The `commands/` table of a dataset, written as executions come (a host at a time).
 pub struct CommandsTable {
     dir: PathBuf,
@@ -279,29 +258,19 @@ impl CommandsTable {
         match &mut self.table {
             Table::Parquet(writer) => writer.write(&commands_batch(executions)?),
             Table::Jsonl(parts) => {
+                let table_dir = self.dir.join("commands");
                 for execution in executions {
                     let date = date_of(execution);
                     let part = match parts.entry(date) {
                         std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
                         std::collections::btree_map::Entry::Vacant(e) => {
-                            let part_dir = self
-                                .dir
-                                .join("commands")
-                                .join(format!("{DATE_COLUMN}={}", e.key()));
-                            fs::create_dir_all(&part_dir)?;
-                            let temp = part_dir.join(".part-00000.jsonl.tmp");
-                            let file = io::BufWriter::new(fs::File::create(&temp)?);
-                            e.insert(JsonlPart {
-                                temp,
-                                path: part_dir.join("part-00000.jsonl"),
-                                file,
-                                rows: 0,
-                            })
+                            let part = JsonlPart::create(&table_dir, e.key())?;
+                            e.insert(part)
                         }
                     };
-                    serde_json::to_writer(&mut part.file, &Row { execution })?;
-                    part.file.write_all(b"\n")?;
-                    part.rows += 1;
+                    let mut line = serde_json::to_vec(&Row { execution })?;
+                    line.push(b'\n');
+                    part.write(&line, 1)?;
                 }
                 Ok(())
             }
@@ -313,32 +282,24 @@ impl CommandsTable {
     /// # Errors
     /// Writing or renaming failed.
     pub fn finish(self) -> io::Result<Vec<TableFile>> {
-        let files: Vec<(PathBuf, u64)> = match self.table {
-            Table::Parquet(writer) => writer
+        match self.table {
+            Table::Parquet(writer) => Ok(writer
                 .finish()?
                 .into_iter()
-                .map(|f| (f.path, f.rows))
+                .map(|f| TableFile {
+                    path: f
+                        .path
+                        .strip_prefix(&self.dir)
+                        .unwrap_or(&f.path)
+                        .to_string_lossy()
+                        .into_owned(),
+                    rows: f.rows,
+                })
+                .collect()),
+            Table::Jsonl(parts) => parts
+                .into_values()
+                .map(|part| part.finish(&self.dir))
                 .collect(),
-            Table::Jsonl(parts) => {
-                let mut files = Vec::new();
-                for (_, mut part) in parts {
-                    part.file.flush()?;
-                    fs::rename(&part.temp, &part.path)?;
-                    files.push((part.path, part.rows));
-                }
-                files
-            }
-        };
-        Ok(files
-            .into_iter()
-            .map(|(path, rows)| TableFile {
-                path: path
-                    .strip_prefix(&self.dir)
-                    .unwrap_or(&path)
-                    .to_string_lossy()
-                    .into_owned(),
-                rows,
-            })
-            .collect())
+        }
     }
 }

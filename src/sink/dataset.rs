@@ -115,7 +115,8 @@ struct EventRow<'a> {
     msg: &'a str,
 }
 
-fn date_of(ts: Option<&str>) -> String {
+/// The partition of a timestamp: its `YYYY-MM-DD`, else `unknown`.
+pub(crate) fn date_of(ts: Option<&str>) -> String {
     ts.and_then(|t| t.get(..10))
         .map_or_else(|| "unknown".to_owned(), str::to_owned)
 }
@@ -197,12 +198,50 @@ impl Encoder for TablesEncoder {
     }
 }
 
-/// A JSON-lines partition being written under a temporary name.
-struct JsonlPart {
+/// A JSON-lines partition (`TABLE/date=D/part-00000.jsonl`) being written under a
+/// temporary name.
+pub(crate) struct JsonlPart {
     temp: PathBuf,
     path: PathBuf,
     file: io::BufWriter<File>,
     rows: u64,
+}
+
+impl JsonlPart {
+    /// Starts the partition of `date` in `table_dir`.
+    pub(crate) fn create(table_dir: &Path, date: &str) -> io::Result<Self> {
+        let folder = table_dir.join(format!("date={date}"));
+        fs::create_dir_all(&folder)?;
+        let temp = folder.join(".part-00000.jsonl.tmp");
+        Ok(JsonlPart {
+            file: io::BufWriter::new(File::create(&temp)?),
+            temp,
+            path: folder.join("part-00000.jsonl"),
+            rows: 0,
+        })
+    }
+
+    /// Appends `rows` lines.
+    pub(crate) fn write(&mut self, lines: &[u8], rows: u64) -> io::Result<()> {
+        self.rows += rows;
+        self.file.write_all(lines)
+    }
+
+    /// Flushes and renames the file into place; returns it as the manifest lists it
+    /// (relative to `dir`).
+    pub(crate) fn finish(mut self, dir: &Path) -> io::Result<TableFile> {
+        self.file.flush()?;
+        fs::rename(&self.temp, &self.path)?;
+        Ok(TableFile {
+            path: self
+                .path
+                .strip_prefix(dir)
+                .unwrap_or(&self.path)
+                .to_string_lossy()
+                .into_owned(),
+            rows: self.rows,
+        })
+    }
 }
 
 /// Writes a dataset's tables.
@@ -289,22 +328,9 @@ impl DatasetSink {
             DatasetSink::Jsonl { parts, .. } => {
                 tables.insert("records", Vec::new());
                 tables.insert("events", Vec::new());
-                for ((table, _), JsonlPartHandle(mut part)) in parts {
-                    part.file.flush()?;
-                    fs::rename(&part.temp, &part.path)?;
-                    let path = part
-                        .path
-                        .strip_prefix(dir)
-                        .unwrap_or(&part.path)
-                        .to_string_lossy()
-                        .into_owned();
-                    tables
-                        .entry(table)
-                        .or_insert_with(Vec::new)
-                        .push(TableFile {
-                            path,
-                            rows: part.rows,
-                        });
+                for ((table, _), JsonlPartHandle(part)) in parts {
+                    let file = part.finish(dir)?;
+                    tables.entry(table).or_insert_with(Vec::new).push(file);
                 }
             }
         }
@@ -329,21 +355,11 @@ impl ChunkSink for DatasetSink {
                     let part = match parts.entry((table, date.clone())) {
                         std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
                         std::collections::btree_map::Entry::Vacant(e) => {
-                            let folder = dir.join(table).join(format!("date={date}"));
-                            fs::create_dir_all(&folder)?;
-                            let path = folder.join("part-00000.jsonl");
-                            let temp = folder.join(".part-00000.jsonl.tmp");
-                            let file = io::BufWriter::new(File::create(&temp)?);
-                            e.insert(JsonlPartHandle(JsonlPart {
-                                temp,
-                                path,
-                                file,
-                                rows: 0,
-                            }))
+                            e.insert(JsonlPartHandle(JsonlPart::create(&dir.join(table), &date)?))
                         }
                     };
-                    part.0.rows += lines.iter().filter(|b| **b == b'\n').count() as u64;
-                    part.0.file.write_all(&lines)?;
+                    let rows = lines.iter().filter(|b| **b == b'\n').count() as u64;
+                    part.0.write(&lines, rows)?;
                 }
                 Ok(())
             }

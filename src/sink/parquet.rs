@@ -116,7 +116,8 @@ fn dict(key: DataType) -> DataType {
     DataType::Dictionary(Box::new(key), Box::new(DataType::Utf8))
 }
 
-fn timestamp() -> DataType {
+/// The type of every timestamp column: microseconds, UTC.
+pub(crate) fn timestamp() -> DataType {
     DataType::Timestamp(TimeUnit::Microsecond, Some(UTC.into()))
 }
 
