@@ -5,7 +5,9 @@ use super::{
     report_inputs, write_failed, CommandsArgs, DiagnoseArgs, EXIT_FAILURE, EXIT_OK, EXIT_USAGE,
 };
 use crate::correlate::diagnose::Diagnosis;
-use crate::correlate::{is_relevant, slim, Correlator, Execution, Status};
+use crate::correlate::{
+    is_relevant, shapes_executions, slim, BoxedRecords, Correlator, Execution, Status,
+};
 use crate::pipeline::parse_buffer;
 use crate::record::Record;
 use crate::redact::Redactor;
@@ -14,16 +16,29 @@ use anstyle::{AnsiColor, Style};
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
-/// Keeps the records correlation needs, slimmed.
-struct RelevantRecords;
+/// Keeps the records correlation needs, slimmed: those of the web tier too when
+/// `diagnose` (its hints read them).
+struct RelevantRecords {
+    diagnose: bool,
+}
 
 impl Encoder for RelevantRecords {
-    type Chunk = Vec<Record>;
+    type Chunk = BoxedRecords;
 
-    fn encode(&self, mut records: Vec<Record>) -> io::Result<Vec<Record>> {
-        records.retain(is_relevant);
-        records.iter_mut().for_each(slim);
-        Ok(records)
+    fn encode(&self, records: Vec<Record>) -> io::Result<BoxedRecords> {
+        let keep = if self.diagnose {
+            is_relevant
+        } else {
+            shapes_executions
+        };
+        Ok(records
+            .into_iter()
+            .filter(keep)
+            .map(|mut r| {
+                slim(&mut r);
+                Box::new(r)
+            })
+            .collect())
     }
 }
 
@@ -31,9 +46,9 @@ impl Encoder for RelevantRecords {
 struct Feed(Correlator);
 
 impl ChunkSink for Feed {
-    type Chunk = Vec<Record>;
+    type Chunk = BoxedRecords;
 
-    fn write(&mut self, chunk: Vec<Record>) -> io::Result<()> {
+    fn write(&mut self, chunk: BoxedRecords) -> io::Result<()> {
         chunk.into_iter().for_each(|r| self.0.push(r));
         Ok(())
     }
@@ -51,14 +66,17 @@ fn read_into(
         .filter(|p| p.as_os_str() != "-")
         .cloned()
         .collect();
-    let summary = scan(&files, options, &RelevantRecords, &mut sink, &|_| {})?;
+    let relevant = RelevantRecords {
+        diagnose: sink.0.is_diagnosing(),
+    };
+    let summary = scan(&files, options, &relevant, &mut sink, &|_| {})?;
     let mut correlator = sink.0;
     if paths.iter().any(|p| p.as_os_str() == "-") {
         let mut buf = Vec::new();
         io::stdin().lock().read_to_end(&mut buf)?;
         let mut from_stdin: Vec<Record> = Vec::new();
         parse_buffer("-", None, &buf, options.parse, &mut from_stdin)?;
-        RelevantRecords
+        relevant
             .encode(from_stdin)?
             .into_iter()
             .for_each(|r| correlator.push(r));

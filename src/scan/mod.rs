@@ -15,6 +15,8 @@
 //!   a few per thread are in flight. The main thread takes their results in input order
 //!   and hands the encoded chunks to a writer thread that owns the sink. Memory stays
 //!   bounded by what is in flight, not by the input.
+//! - With one thread the same tasks run one after another on the calling thread, which
+//!   also writes: `-j 1` uses one core, so that thread scaling compares like with like.
 #![forbid(unsafe_code)]
 
 pub mod source;
@@ -361,12 +363,21 @@ struct Planner<'a, 's, E: Encoder> {
     max_bytes: usize,
     reports: BTreeMap<usize, Vec<InputReport>>,
     progress: &'a (dyn Fn(u64) + Sync),
-    out: mpsc::SyncSender<E::Chunk>,
+    /// Where chunks go, in input order: the writer thread's channel, or the sink itself
+    /// when the scan runs on one thread.
+    out: &'a mut dyn FnMut(E::Chunk) -> io::Result<()>,
+    /// One thread in all: tasks run on the planning thread as they are planned.
+    serial: bool,
 }
 
 impl<E: Encoder> Planner<'_, '_, E> {
     /// Spawns `task`, first draining the oldest results while too much is in flight.
     fn push(&mut self, task: Task, bytes: usize) -> io::Result<()> {
+        if self.serial {
+            let (records, reports) = task.run(self.options);
+            let chunk = self.encoder.encode(records)?;
+            return self.deliver(chunk, reports, bytes);
+        }
         while !self.inflight.is_empty()
             && (self.inflight.len() >= self.max_tasks
                 || self.inflight_bytes + bytes > self.max_bytes)
@@ -394,6 +405,16 @@ impl<E: Encoder> Planner<'_, '_, E> {
         let (chunk, reports) = rx
             .recv()
             .map_err(|_| io::Error::other("a scan worker failed"))??;
+        self.deliver(chunk, reports, bytes)
+    }
+
+    /// Files a task's reports and hands its chunk on.
+    fn deliver(
+        &mut self,
+        chunk: E::Chunk,
+        reports: Vec<(usize, InputReport)>,
+        bytes: usize,
+    ) -> io::Result<()> {
         for (key, report) in reports {
             let list = self.reports.entry(key).or_default();
             match list.iter_mut().find(|r| r.source == report.source) {
@@ -401,9 +422,7 @@ impl<E: Encoder> Planner<'_, '_, E> {
                 None => list.push(report),
             }
         }
-        self.out
-            .send(chunk)
-            .map_err(|_| io::Error::other("the output writer stopped"))?;
+        (self.out)(chunk)?;
         (self.progress)(bytes as u64);
         Ok(())
     }
@@ -586,7 +605,8 @@ pub fn total_bytes(paths: &[PathBuf]) -> u64 {
 
 /// Scans `paths` with `options`, encoding records with `encoder` on the worker threads and
 /// writing the chunks, in input order, to `sink` on a writer thread. `progress` is told
-/// the bytes done after each window.
+/// the bytes done after each window. With one thread (`-j 1`) there is no pool work and
+/// no writer thread: the calling thread parses, encodes and writes each task in turn.
 ///
 /// # Errors
 /// An encoding or writing error. Unreadable inputs are not errors: they are reported in
@@ -602,69 +622,45 @@ where
     E: Encoder,
     S: ChunkSink<Chunk = E::Chunk>,
 {
-    let threads = if options.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        options.threads
-    };
+    let threads = worker_threads(options);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(io::Error::other)?;
-    let (tx, rx) = mpsc::sync_channel::<E::Chunk>(threads * 2);
-    let reports = std::thread::scope(|scope| -> io::Result<BTreeMap<usize, Vec<InputReport>>> {
-        let writer = scope.spawn(move || -> io::Result<()> {
-            for chunk in rx {
-                sink.write(chunk)?;
-            }
-            Ok(())
-        });
-        let max_tasks = threads * 4;
-        let max_bytes = threads * 3 * options.chunk_bytes;
-        let (planned, reports) = pool.in_place_scope(|scope| {
-            let mut planner = Planner {
-                options,
-                scope,
-                encoder,
-                inflight: VecDeque::new(),
-                inflight_bytes: 0,
-                max_tasks,
-                max_bytes,
-                reports: BTreeMap::new(),
-                progress,
-                out: tx,
-            };
-            let mut planned: io::Result<()> = Ok(());
-            for (key, job) in discover(paths).into_iter().enumerate() {
-                planned = match job {
-                    Ok(job) => planner.job(key, job),
-                    Err((source, e)) => {
-                        planner.reports.entry(key).or_default().push(InputReport {
-                            source,
-                            error: Some(e.to_string()),
-                            ..InputReport::default()
-                        });
-                        Ok(())
-                    }
-                };
-                if planned.is_err() {
-                    break;
-                }
-            }
-            if planned.is_ok() {
-                planned = planner.flush();
-            }
-            // Dropping the planner closes the channel: the writer drains and ends.
-            (planned, std::mem::take(&mut planner.reports))
-        });
-        let written = writer
-            .join()
-            .map_err(|_| io::Error::other("the output writer panicked"))?;
-        // A write error explains a failed send better than the send does.
-        written?;
+    let reports = if threads == 1 {
+        // One thread in all: plan, parse, encode and write in turn, so that `-j 1` is
+        // what a single core does.
+        let mut write = |chunk: E::Chunk| sink.write(chunk);
+        let (planned, reports) = plan(paths, options, encoder, &pool, &mut write, progress, true);
         planned?;
-        Ok(reports)
-    })?;
+        reports
+    } else {
+        let (tx, rx) = mpsc::sync_channel::<E::Chunk>(threads);
+        std::thread::scope(|scope| -> io::Result<BTreeMap<usize, Vec<InputReport>>> {
+            let writer = scope.spawn(move || -> io::Result<()> {
+                for chunk in rx {
+                    sink.write(chunk)?;
+                }
+                Ok(())
+            });
+            let mut send = move |chunk: E::Chunk| {
+                tx.send(chunk)
+                    .map_err(|_| io::Error::other("the output writer stopped"))
+            };
+            // Dropping `send` when `plan` returns closes the channel: the writer drains
+            // and ends.
+            let (planned, reports) =
+                plan(paths, options, encoder, &pool, &mut send, progress, false);
+            drop(send);
+            let written = writer
+                .join()
+                .map_err(|_| io::Error::other("the output writer panicked"))?;
+            // A write error explains a failed send better than the send does.
+            written?;
+            planned?;
+            Ok(reports)
+        })?
+    };
     let mut summary = ScanSummary::default();
     for report in reports.into_values().flatten() {
         summary.bytes += report.bytes;
@@ -675,6 +671,66 @@ where
         summary.inputs.push(report);
     }
     Ok(summary)
+}
+
+/// The worker threads `options` ask for: `threads`, or one per core when it is 0.
+pub fn worker_threads(options: &ScanOptions) -> usize {
+    if options.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        options.threads
+    }
+}
+
+/// Plans every input of `paths` into tasks, runs them on `pool` (or on this thread when
+/// `serial`) and hands their chunks to `out` in input order; returns how planning ended
+/// and the reports of every input, keyed by job.
+fn plan<'s, E: Encoder>(
+    paths: &[PathBuf],
+    options: &'s ScanOptions,
+    encoder: &'s E,
+    pool: &rayon::ThreadPool,
+    out: &mut dyn FnMut(E::Chunk) -> io::Result<()>,
+    progress: &(dyn Fn(u64) + Sync),
+    serial: bool,
+) -> (io::Result<()>, BTreeMap<usize, Vec<InputReport>>) {
+    let threads = pool.current_num_threads();
+    pool.in_place_scope(|scope| {
+        let mut planner = Planner {
+            options,
+            scope,
+            encoder,
+            inflight: VecDeque::new(),
+            inflight_bytes: 0,
+            max_tasks: threads * 2,
+            max_bytes: threads * 2 * options.chunk_bytes,
+            reports: BTreeMap::new(),
+            progress,
+            out,
+            serial,
+        };
+        let mut planned: io::Result<()> = Ok(());
+        for (key, job) in discover(paths).into_iter().enumerate() {
+            planned = match job {
+                Ok(job) => planner.job(key, job),
+                Err((source, e)) => {
+                    planner.reports.entry(key).or_default().push(InputReport {
+                        source,
+                        error: Some(e.to_string()),
+                        ..InputReport::default()
+                    });
+                    Ok(())
+                }
+            };
+            if planned.is_err() {
+                break;
+            }
+        }
+        if planned.is_ok() {
+            planned = planner.flush();
+        }
+        (planned, std::mem::take(&mut planner.reports))
+    })
 }
 
 /// Encodes records as JSON lines (redacted unless `redactor` is `None`).

@@ -672,8 +672,8 @@ pub fn events_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Resu
 
 /// The writer properties of every file eblog writes: zstd level 1 (level 3 made `eblog
 /// scan` about 10% slower, see BENCHMARKS.md), data and dictionary pages of at
-/// most 256 KiB (each open column of each open partition buffers one page before it is
-/// compressed, which bounds memory), dictionary encoding
+/// most [`PAGE_BYTES`] (each open column of each open partition buffers one page before it
+/// is compressed, which bounds memory), dictionary encoding
 /// (off for the long free-text columns `message`, `fields` and `msg`, where it would only
 /// cost time), page-level statistics truncated to 64 bytes, row groups of at most
 /// [`MAX_ROW_GROUP_ROWS`] rows, Parquet format 1.0 (read by every engine), and the constant
@@ -689,8 +689,8 @@ pub fn writer_properties() -> WriterProperties {
         .set_statistics_truncate_length(Some(64))
         .set_column_index_truncate_length(Some(64))
         .set_max_row_group_size(MAX_ROW_GROUP_ROWS)
-        .set_data_page_size_limit(256 * 1024)
-        .set_dictionary_page_size_limit(256 * 1024)
+        .set_data_page_size_limit(PAGE_BYTES)
+        .set_dictionary_page_size_limit(PAGE_BYTES)
         .set_created_by(CREATED_BY.to_owned())
         .set_key_value_metadata(None);
     for free_text in ["message", "fields", "msg"] {
@@ -744,12 +744,16 @@ struct Partition {
     used: u64,
 }
 
+/// Largest data or dictionary page: 128 KiB (with 256 KiB, `eblog scan`'s peak RSS on a
+/// 1 GB fleet was about 25 MB higher; BENCHMARKS.md).
+pub const PAGE_BYTES: usize = 128 * 1024;
+
 /// Most partitions a table keeps open: each open Parquet writer holds column buffers and
 /// encoder state outside the byte budget, so a fleet spanning months of dates would
 /// otherwise hold hundreds. The least recently written one is closed first; later rows of
 /// its date go to the next part file (`part-00001.parquet`). Which partitions close depends
 /// only on the order of the rows, so output stays deterministic.
-pub const MAX_OPEN_PARTITIONS: usize = 8;
+pub const MAX_OPEN_PARTITIONS: usize = 6;
 
 /// Writes a Hive-partitioned table: `TABLE/date=YYYY-MM-DD/part-00000.parquet`, one file
 /// per value of the batches' `date` column (`date=unknown` for null), rows in their input
