@@ -1,13 +1,12 @@
 //! `eblog commands` and `eblog diagnose`: command executions for people (a table, a
 //! report) and for machines (`--json`), and the HTML timeline.
 
+use super::collect::{Collector, Form, Row};
 use super::{
     report_inputs, write_failed, CommandsArgs, DiagnoseArgs, EXIT_FAILURE, EXIT_OK, EXIT_USAGE,
 };
 use crate::correlate::diagnose::Diagnosis;
-use crate::correlate::{
-    is_relevant, shapes_executions, slim, BoxedRecords, Correlator, Execution, Status,
-};
+use crate::correlate::{is_relevant, shapes_executions, slim, BoxedRecords, Correlator, Status};
 use crate::pipeline::parse_buffer;
 use crate::record::Record;
 use crate::redact::Redactor;
@@ -42,25 +41,31 @@ impl Encoder for RelevantRecords {
     }
 }
 
-/// Feeds records, in input order, to a correlator.
-struct Feed(Correlator);
+/// Feeds records, in input order, to a correlator, and the executions of each host it
+/// closes to a collector (`commands`; `diagnose` keeps diagnoses in the correlator).
+struct Feed(Correlator, Option<Collector>);
 
 impl ChunkSink for Feed {
     type Chunk = BoxedRecords;
 
     fn write(&mut self, chunk: BoxedRecords) -> io::Result<()> {
         chunk.into_iter().for_each(|r| self.0.push(r));
-        Ok(())
+        match &mut self.1 {
+            Some(collector) => collector.take(self.0.drain()),
+            None => Ok(()),
+        }
     }
 }
 
-/// Reads `paths` (`-` is stdin) into `correlator`.
+/// Reads `paths` (`-` is stdin) into `correlator`, handing closed hosts' executions to
+/// `collector`.
 fn read_into(
     paths: &[PathBuf],
     options: &ScanOptions,
     correlator: Correlator,
-) -> io::Result<(Correlator, ScanSummary)> {
-    let mut sink = Feed(correlator);
+    collector: Option<Collector>,
+) -> io::Result<(Feed, ScanSummary)> {
+    let mut sink = Feed(correlator, collector);
     let files: Vec<PathBuf> = paths
         .iter()
         .filter(|p| p.as_os_str() != "-")
@@ -70,18 +75,14 @@ fn read_into(
         diagnose: sink.0.is_diagnosing(),
     };
     let summary = scan(&files, options, &relevant, &mut sink, &|_| {})?;
-    let mut correlator = sink.0;
     if paths.iter().any(|p| p.as_os_str() == "-") {
         let mut buf = Vec::new();
         io::stdin().lock().read_to_end(&mut buf)?;
         let mut from_stdin: Vec<Record> = Vec::new();
         parse_buffer("-", None, &buf, options.parse, &mut from_stdin)?;
-        relevant
-            .encode(from_stdin)?
-            .into_iter()
-            .for_each(|r| correlator.push(r));
+        sink.write(relevant.encode(from_stdin)?)?;
     }
-    Ok((correlator, summary))
+    Ok((sink, summary))
 }
 
 /// A time bound of `--since`/`--until`: RFC 3339, or `YYYY-MM-DD[ HH:MM[:SS]]` in UTC.
@@ -114,35 +115,54 @@ fn parse_bound(flag: &str, text: Option<&str>) -> Result<Option<i64>, i32> {
     Err(EXIT_USAGE)
 }
 
-/// What both subcommands start with: the executions of the inputs, filtered.
+/// What both subcommands start with: the executions of the inputs (in the collector,
+/// for `commands`) or their diagnoses.
 struct Loaded {
     /// Executions correlated (within the time bounds), kept or not.
     count: usize,
-    executions: Vec<Execution>,
+    collector: Option<Collector>,
     diagnoses: Vec<Diagnosis>,
     redactor: Option<Redactor>,
     unreadable: bool,
 }
 
+/// Correlates `paths`: `form` says what `commands` keeps of each execution (`None`:
+/// diagnose).
 fn load(
     paths: &[PathBuf],
     common: &super::CommonArgs,
     bounds: (Option<&str>, Option<&str>),
-    diagnose: bool,
+    form: Option<(Form, bool)>,
 ) -> Result<Loaded, i32> {
     let (options, redactor) = super::options(common)?;
     let since = parse_bound("--since", bounds.0)?;
     let until = parse_bound("--until", bounds.1)?;
-    let correlator = Correlator::new(since, until, diagnose);
-    let (correlator, summary) = read_into(paths, &options, correlator).map_err(|e| {
+    let correlator = Correlator::new(since, until, form.is_none());
+    let collector = match form {
+        Some((form, failed_only)) => Some(
+            Collector::new(form, failed_only, redactor.clone()).map_err(|e| {
+                eprintln!("eblog: {e}");
+                EXIT_FAILURE
+            })?,
+        ),
+        None => None,
+    };
+    let loaded = read_into(paths, &options, correlator, collector).and_then(|(feed, summary)| {
+        let Feed(correlator, mut collector) = feed;
+        let (rest, diagnoses, count) = correlator.finish_counted();
+        if let Some(collector) = &mut collector {
+            collector.take(rest)?;
+        }
+        Ok((collector, diagnoses, count, summary))
+    });
+    let (collector, diagnoses, count, summary) = loaded.map_err(|e| {
         eprintln!("eblog: {e}");
         EXIT_FAILURE
     })?;
     let (unreadable, _) = report_inputs(&summary);
-    let (executions, diagnoses, count) = correlator.finish_counted();
     Ok(Loaded {
         count,
-        executions,
+        collector,
         diagnoses,
         redactor,
         unreadable,
@@ -152,20 +172,20 @@ fn load(
 /// `eblog commands`.
 pub(super) fn run(args: &CommandsArgs) -> i32 {
     let bounds = (args.since.as_deref(), args.until.as_deref());
-    let loaded = match load(&args.paths, &args.common, bounds, false) {
+    let form = match (&args.html, args.json) {
+        (Some(_), _) => Form::Whole,
+        (None, true) => Form::Json,
+        (None, false) => Form::Table,
+    };
+    let loaded = match load(&args.paths, &args.common, bounds, Some((form, args.failed))) {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let mut executions: Vec<Execution> = loaded
-        .executions
-        .into_iter()
-        .filter(|e| !args.failed || e.status.is_failure())
-        .collect();
-    if let Some(redactor) = &loaded.redactor {
-        executions.iter_mut().for_each(|e| e.redact(redactor));
-    }
-    if let Some(path) = &args.html {
-        let page = crate::report::html::render(&executions, "eblog: command executions");
+    let Some(mut collector) = loaded.collector else {
+        return EXIT_FAILURE; // `load` makes a collector whenever it is given a form
+    };
+    if let (Some(path), Some(executions)) = (&args.html, collector.executions()) {
+        let page = crate::report::html::render(executions, "eblog: command executions");
         let written = super::temp_beside(path).and_then(|mut temp| {
             temp.write_all(page.as_bytes())?;
             temp.as_file().sync_all()?;
@@ -179,11 +199,7 @@ pub(super) fn run(args: &CommandsArgs) -> i32 {
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let written = if args.json {
-        executions.iter().try_for_each(|e| write_json(&mut out, e))
-    } else {
-        write_table(&mut out, &executions, colour_wanted())
-    };
+    let written = collector.write(&mut out, args.json, colour_wanted());
     if let Err(e) = written.and_then(|()| out.flush()) {
         return write_failed(&e);
     }
@@ -197,7 +213,7 @@ pub(super) fn run(args: &CommandsArgs) -> i32 {
 /// `eblog diagnose`.
 pub(super) fn diagnose(args: &DiagnoseArgs) -> i32 {
     let bounds = (args.since.as_deref(), args.until.as_deref());
-    let loaded = match load(&args.paths, &args.common, bounds, true) {
+    let loaded = match load(&args.paths, &args.common, bounds, None) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -224,7 +240,7 @@ pub(super) fn diagnose(args: &DiagnoseArgs) -> i32 {
     }
 }
 
-fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
+pub(super) fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")
 }
@@ -257,23 +273,15 @@ pub(crate) fn human_duration(ms: Option<i64>) -> String {
     }
 }
 
-fn write_table(out: &mut impl Write, executions: &[Execution], colour: bool) -> io::Result<()> {
-    if executions.is_empty() {
+/// The human table of `rows` (each with its execution's status, for colour).
+pub(super) fn write_table(
+    out: &mut impl Write,
+    rows: &[(Row, Status)],
+    colour: bool,
+) -> io::Result<()> {
+    if rows.is_empty() {
         return writeln!(out, "no command executions found");
     }
-    let rows: Vec<[String; 6]> = executions
-        .iter()
-        .map(|e| {
-            [
-                e.started.clone().unwrap_or_else(|| "-".to_owned()),
-                e.instance_id.clone().unwrap_or_else(|| e.host.clone()),
-                e.command.clone(),
-                e.status.name().to_owned(),
-                human_duration(e.duration_ms),
-                e.failed_step.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
     let header = [
         "START",
         "INSTANCE",
@@ -283,7 +291,7 @@ fn write_table(out: &mut impl Write, executions: &[Execution], colour: bool) -> 
         "FAILED STEP",
     ];
     let mut widths = header.map(str::len);
-    for row in &rows {
+    for (row, _) in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
@@ -300,10 +308,10 @@ fn write_table(out: &mut impl Write, executions: &[Execution], colour: bool) -> 
         text.trim_end().to_owned()
     };
     writeln!(out, "{}", line(header))?;
-    for (row, e) in rows.iter().zip(executions) {
+    for (row, status) in rows {
         let mut text = line([&row[0], &row[1], &row[2], &row[3], &row[4], &row[5]]);
         if colour {
-            let style = status_style(e.status);
+            let style = status_style(*status);
             let padded = format!("{:<w$}", row[3], w = widths[3]);
             let at = widths[0] + widths[1] + widths[2] + 6;
             if text.get(at..at + padded.len()) == Some(padded.as_str()) {

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod collect;
 mod commands;
 mod parse;
 mod scan;

@@ -1,0 +1,288 @@
+//! What `eblog commands` keeps of the executions while hosts are correlated one after
+//! another, so that it can print them in order of start at the end without holding them
+//! all: the table's rows only, or, for `--json`, each execution's JSON line written to a
+//! temporary file and read back in order. Only `--html` keeps whole executions (the page
+//! is built from all of them).
+#![forbid(unsafe_code)]
+
+use crate::correlate::{Execution, Status};
+use crate::redact::Redactor;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::os::unix::fs::FileExt;
+
+/// One row of the human table: start, instance, command, status, duration, failed step.
+pub(super) type Row = [String; 6];
+
+/// The order of output: by start, executions with no start first; ties keep the order in
+/// which the hosts were correlated (the sort is stable).
+fn sort_key(execution: &Execution) -> i64 {
+    execution.start_us.unwrap_or(i64::MIN)
+}
+
+/// What is kept of each execution.
+enum Kept {
+    /// Whole executions (for `--html`).
+    All(Vec<Execution>),
+    /// Table rows with their status (for colour).
+    Rows(Vec<(i64, Row, Status)>),
+    /// JSON lines in a temporary file: sort key, offset and length of each.
+    Json {
+        file: BufWriter<File>,
+        written: u64,
+        index: Vec<(i64, u64, usize)>,
+    },
+}
+
+/// Takes executions as hosts close, filters (`--failed`) and redacts them, and keeps
+/// what the output needs.
+pub(super) struct Collector {
+    failed_only: bool,
+    redactor: Option<Redactor>,
+    kept: Kept,
+}
+
+/// How the executions will be printed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Form {
+    /// The human table.
+    Table,
+    /// One JSON object per line.
+    Json,
+    /// Whole executions kept, for the HTML page (and then the table or JSON).
+    Whole,
+}
+
+impl Collector {
+    /// A collector for `form`; `--json` output goes through an anonymous temporary file.
+    ///
+    /// # Errors
+    /// The temporary file cannot be created.
+    pub(super) fn new(
+        form: Form,
+        failed_only: bool,
+        redactor: Option<Redactor>,
+    ) -> io::Result<Self> {
+        let kept = match form {
+            Form::Whole => Kept::All(Vec::new()),
+            Form::Table => Kept::Rows(Vec::new()),
+            Form::Json => Kept::Json {
+                file: BufWriter::new(tempfile::tempfile().map_err(temporary)?),
+                written: 0,
+                index: Vec::new(),
+            },
+        };
+        Ok(Collector {
+            failed_only,
+            redactor,
+            kept,
+        })
+    }
+
+    /// Takes the executions of the hosts just correlated.
+    ///
+    /// # Errors
+    /// Writing the temporary file failed.
+    pub(super) fn take(&mut self, executions: Vec<Execution>) -> io::Result<()> {
+        for mut execution in executions {
+            if self.failed_only && !execution.status.is_failure() {
+                continue;
+            }
+            if let Some(redactor) = &self.redactor {
+                execution.redact(redactor);
+            }
+            let key = sort_key(&execution);
+            match &mut self.kept {
+                Kept::All(all) => all.push(execution),
+                Kept::Rows(rows) => rows.push((key, table_row(&execution), execution.status)),
+                Kept::Json {
+                    file,
+                    written,
+                    index,
+                } => {
+                    let mut line = serde_json::to_vec(&execution)?;
+                    line.push(b'\n');
+                    file.write_all(&line).map_err(temporary)?;
+                    index.push((key, *written, line.len()));
+                    *written += line.len() as u64;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The whole executions in order of start, when they were kept (`Form::Whole`).
+    pub(super) fn executions(&mut self) -> Option<&[Execution]> {
+        match &mut self.kept {
+            Kept::All(all) => {
+                all.sort_by_key(sort_key);
+                Some(all)
+            }
+            _ => None,
+        }
+    }
+
+    /// Writes the table, or the JSON lines, in order of start.
+    ///
+    /// # Errors
+    /// Writing `out` or reading the temporary file back failed.
+    pub(super) fn write(self, out: &mut impl Write, json: bool, colour: bool) -> io::Result<()> {
+        match self.kept {
+            Kept::All(mut all) => {
+                all.sort_by_key(sort_key);
+                if json {
+                    all.iter()
+                        .try_for_each(|e| super::commands::write_json(out, e))
+                } else {
+                    let rows: Vec<(Row, Status)> =
+                        all.iter().map(|e| (table_row(e), e.status)).collect();
+                    super::commands::write_table(out, &rows, colour)
+                }
+            }
+            Kept::Rows(mut rows) => {
+                rows.sort_by_key(|r| r.0);
+                let rows: Vec<(Row, Status)> = rows.into_iter().map(|(_, r, s)| (r, s)).collect();
+                super::commands::write_table(out, &rows, colour)
+            }
+            Kept::Json {
+                file, mut index, ..
+            } => {
+                let file = file.into_inner().map_err(|e| temporary(e.into_error()))?;
+                index.sort_by_key(|entry| entry.0);
+                let mut line = Vec::new();
+                for (_, offset, len) in index {
+                    line.resize(len, 0);
+                    file.read_exact_at(&mut line, offset).map_err(temporary)?;
+                    out.write_all(&line)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// An error of the temporary file, said to be one (not one of stdout).
+fn temporary(e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("temporary file: {e}"))
+}
+
+/// The table's row of `e`.
+fn table_row(e: &Execution) -> Row {
+    [
+        e.started.clone().unwrap_or_else(|| "-".to_owned()),
+        e.instance_id.clone().unwrap_or_else(|| e.host.clone()),
+        e.command.clone(),
+        e.status.name().to_owned(),
+        super::commands::human_duration(e.duration_ms),
+        e.failed_step.clone().unwrap_or_default(),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn execution(host: &str, start_us: Option<i64>, status: Status) -> Execution {
+        Execution {
+            instance_id: None,
+            host: host.to_owned(),
+            platform: "engine",
+            command: "app-deploy".to_owned(),
+            id: None,
+            started: start_us.map(|us| format!("t{us}")),
+            finished: None,
+            duration_ms: Some(1500),
+            status,
+            returncode: None,
+            steps: Vec::new(),
+            failed_step: None,
+            error: Some("password=hunter2".to_owned()),
+            events: Vec::new(),
+            sources: Vec::new(),
+            error_at: None,
+            start_us,
+            end_us: None,
+        }
+    }
+
+    /// Two hosts, correlated one after the other, whose executions interleave in time.
+    fn hosts() -> [Vec<Execution>; 2] {
+        [
+            vec![
+                execution("a", Some(10), Status::Success),
+                execution("a", Some(30), Status::Failure),
+            ],
+            vec![
+                execution("b", None, Status::Incomplete),
+                execution("b", Some(20), Status::Failure),
+                execution("b", Some(30), Status::Success),
+            ],
+        ]
+    }
+
+    fn collect(form: Form, failed_only: bool, json: bool) -> String {
+        let mut collector = Collector::new(form, failed_only, Some(Redactor::new())).unwrap();
+        for host in hosts() {
+            collector.take(host).unwrap();
+        }
+        let mut out = Vec::new();
+        collector.write(&mut out, json, false).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// (host, started) of each JSON line.
+    fn order(json_lines: &str) -> Vec<(String, Option<String>)> {
+        json_lines
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (
+                    v["host"].as_str().unwrap().to_owned(),
+                    v["started"].as_str().map(str::to_owned),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn json_lines_come_back_from_the_spill_in_order_of_start() {
+        let spilled = collect(Form::Json, false, true);
+        let expected = vec![
+            ("b".to_owned(), None),
+            ("a".to_owned(), Some("t10".to_owned())),
+            ("b".to_owned(), Some("t20".to_owned())),
+            // A tie keeps the order the hosts were correlated in.
+            ("a".to_owned(), Some("t30".to_owned())),
+            ("b".to_owned(), Some("t30".to_owned())),
+        ];
+        assert_eq!(order(&spilled), expected);
+        assert!(!spilled.contains("hunter2"), "{spilled}");
+        // Whole executions (kept for --html) print the same lines.
+        assert_eq!(collect(Form::Whole, false, true), spilled);
+    }
+
+    #[test]
+    fn failed_only_keeps_failures_in_table_and_json() {
+        let json = collect(Form::Json, true, true);
+        assert_eq!(
+            order(&json),
+            vec![
+                ("b".to_owned(), Some("t20".to_owned())),
+                ("a".to_owned(), Some("t30".to_owned())),
+            ]
+        );
+        let table = collect(Form::Table, true, false);
+        let rows: Vec<&str> = table.lines().collect();
+        assert_eq!(rows.len(), 3, "{table}");
+        assert!(rows[0].starts_with("START"));
+        assert_eq!(
+            rows[1], "t20    b         app-deploy  FAILURE  1.5s",
+            "{table}"
+        );
+        assert_eq!(
+            rows[2], "t30    a         app-deploy  FAILURE  1.5s",
+            "{table}"
+        );
+        assert_eq!(collect(Form::Whole, true, false), table);
+    }
+}
