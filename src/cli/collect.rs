@@ -100,7 +100,7 @@ impl Collector {
                     written,
                     index,
                 } => {
-                    let mut line = serde_json::to_vec(&execution)?;
+                    let mut line = sonic_rs::to_vec(&execution).map_err(io::Error::other)?;
                     line.push(b'\n');
                     file.write_all(&line).map_err(temporary)?;
                     index.push((key, *written, line.len()));

@@ -268,7 +268,8 @@ impl CommandsTable {
                             e.insert(part)
                         }
                     };
-                    let mut line = serde_json::to_vec(&Row { execution })?;
+                    let mut line =
+                        sonic_rs::to_vec(&Row { execution }).map_err(io::Error::other)?;
                     line.push(b'\n');
                     part.write(&line, 1)?;
                 }

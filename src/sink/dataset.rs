@@ -175,7 +175,7 @@ impl TablesEncoder {
                     };
                     let date = date_of(ts.as_deref().or(record.ts.as_deref()));
                     let out = parts.entry(("events", date)).or_default();
-                    serde_json::to_writer(&mut *out, &row).map_err(io::Error::from)?;
+                    sonic_rs::to_writer(&mut *out, &row).map_err(io::Error::other)?;
                     out.push(b'\n');
                 }
             }

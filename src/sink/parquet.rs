@@ -511,12 +511,12 @@ pub fn records_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Res
             Some(r) => {
                 let mut value = serde_json::to_value(&record.event).map_err(io::Error::other)?;
                 r.redact_value(&mut value);
-                serde_json::to_writer(&mut json, &value)
+                serde_json::to_writer(&mut json, &value).map_err(io::Error::other)?;
             }
-            None => serde_json::to_writer(&mut json, &record.event),
+            // sonic-rs writes the bytes serde_json writes, faster (see `sink::jsonl`).
+            None => sonic_rs::to_writer(&mut json, &record.event).map_err(io::Error::other)?,
         }
-        .map_err(io::Error::other)?;
-        // serde_json writes UTF-8 only; the check cannot fail but costs little.
+        // Both write UTF-8 only; the check cannot fail but costs little.
         fields.append_value(std::str::from_utf8(&json).map_err(io::Error::other)?);
 
         message.append_value(clean(red, &record.message));
