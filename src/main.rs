@@ -6,6 +6,7 @@
 //! was as fast but held `eblog scan` near 310 MB on a 1 GB fleet (BENCHMARKS.md).
 #![forbid(unsafe_code)]
 
+#[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

@@ -8,8 +8,7 @@
 use crate::correlate::{Execution, Status};
 use crate::redact::Redactor;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
-use std::os::unix::fs::FileExt;
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 
 /// One row of the human table: start, instance, command, status, duration, failed step.
 pub(super) type Row = [String; 6];
@@ -147,12 +146,14 @@ impl Collector {
             Kept::Json {
                 file, mut index, ..
             } => {
-                let file = file.into_inner().map_err(|e| temporary(e.into_error()))?;
+                let mut file = file.into_inner().map_err(|e| temporary(e.into_error()))?;
                 index.sort_by_key(|entry| entry.0);
                 let mut line = Vec::new();
                 for (_, offset, len) in index {
                     line.resize(len, 0);
-                    file.read_exact_at(&mut line, offset).map_err(temporary)?;
+                    file.seek(SeekFrom::Start(offset))
+                        .and_then(|_| file.read_exact(&mut line))
+                        .map_err(temporary)?;
                     out.write_all(&line)?;
                 }
                 Ok(())

@@ -182,7 +182,9 @@ pub(super) fn run(args: &CommandsArgs) -> i32 {
         Err(code) => return code,
     };
     let Some(mut collector) = loaded.collector else {
-        return EXIT_FAILURE; // `load` makes a collector whenever it is given a form
+        // Not reached: `load` makes a collector whenever it is given a form.
+        eprintln!("eblog: internal error: no executions were collected");
+        return EXIT_FAILURE;
     };
     if let (Some(path), Some(executions)) = (&args.html, collector.executions()) {
         let page = crate::report::html::render(executions, "eblog: command executions");

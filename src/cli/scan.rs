@@ -200,41 +200,47 @@ impl CommandsWriter {
 enum Commands {
     Inline(Box<CommandsWriter>),
     /// `Some(records)` to correlate, then `None` to finish the table; a channel closed
-    /// without `None` (the scan failed) leaves no table behind.
+    /// without `None` (the scan failed) leaves no table behind. `done` is taken when the
+    /// thread has been joined early, to report the error that stopped it.
     Thread {
         records: mpsc::SyncSender<Option<BoxedRecords>>,
-        done: std::thread::JoinHandle<io::Result<Vec<crate::sink::dataset::TableFile>>>,
+        done: Option<CommandsThread>,
     },
 }
+
+/// The thread building the `commands` table; it ends with the table's files.
+type CommandsThread = std::thread::JoinHandle<io::Result<Vec<crate::sink::dataset::TableFile>>>;
 
 impl Commands {
     fn spawn(mut writer: CommandsWriter) -> Self {
         let (records, rx) = mpsc::sync_channel::<Option<BoxedRecords>>(2);
         let done = std::thread::spawn(move || {
-            // Keep draining after an error so the sender never blocks; report the first.
-            let mut failed = None;
             for message in rx {
-                let Some(relevant) = message else {
-                    return match failed {
-                        Some(e) => Err(e),
-                        None => writer.finish(),
-                    };
-                };
-                if failed.is_none() {
-                    failed = writer.push(relevant).err();
+                match message {
+                    // An error ends the thread at once: the next send fails, and the
+                    // scan stops with this error (`Commands::push`).
+                    Some(relevant) => writer.push(relevant)?,
+                    None => return writer.finish(),
                 }
             }
-            Err(failed.unwrap_or_else(|| io::Error::other("the scan stopped")))
+            Err(io::Error::other("the scan stopped"))
         });
-        Commands::Thread { records, done }
+        Commands::Thread {
+            records,
+            done: Some(done),
+        }
     }
 
     fn push(&mut self, relevant: BoxedRecords) -> io::Result<()> {
         match self {
             Commands::Inline(writer) => writer.push(relevant),
-            Commands::Thread { records, .. } => records
-                .send(Some(relevant))
-                .map_err(|_| io::Error::other("the commands writer stopped")),
+            Commands::Thread { records, done } => match records.send(Some(relevant)) {
+                Ok(()) => Ok(()),
+                // The thread ended: with its error, which explains the failed send.
+                Err(_) => Err(join(done.take())
+                    .err()
+                    .unwrap_or_else(|| io::Error::other("the commands writer stopped"))),
+            },
         }
     }
 
@@ -243,7 +249,7 @@ impl Commands {
     fn abandon(self) {
         if let Commands::Thread { records, done } = self {
             drop(records);
-            let _ = done.join();
+            let _ = join(done);
         }
     }
 
@@ -255,10 +261,19 @@ impl Commands {
                 // reports.
                 let _ = records.send(None);
                 drop(records);
-                done.join()
-                    .map_err(|_| io::Error::other("the commands writer panicked"))?
+                join(done)
             }
         }
+    }
+}
+
+/// Waits for the commands thread (if it was not joined already) and returns its result.
+fn join(done: Option<CommandsThread>) -> io::Result<Vec<crate::sink::dataset::TableFile>> {
+    match done {
+        Some(thread) => thread
+            .join()
+            .map_err(|_| io::Error::other("the commands writer panicked"))?,
+        None => Err(io::Error::other("the commands writer stopped")),
     }
 }
 

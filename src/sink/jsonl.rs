@@ -34,23 +34,35 @@ impl<W: Write> JsonLines<W> {
     }
 }
 
+/// Appends `record` to `out` as one line of JSON, redacted unless `redactor` is `None`.
+///
+/// # Errors
+/// A record that cannot be serialized (not seen: every field is a string, a number or a
+/// list of them).
+pub fn json_line(
+    out: &mut Vec<u8>,
+    record: &Record,
+    redactor: Option<&Redactor>,
+) -> io::Result<()> {
+    match redactor {
+        Some(redactor) if redactor.might_contain_secret(&record.message) => {
+            let mut value = serde_json::to_value(record).map_err(io::Error::other)?;
+            redactor.redact_value(&mut value);
+            serde_json::to_writer(&mut *out, &value).map_err(io::Error::from)?;
+        }
+        // sonic-rs writes the bytes serde_json writes (the test below holds it to that)
+        // with SIMD string escaping: parse -j 1 took 13% less CPU.
+        _ => sonic_rs::to_writer(&mut *out, record).map_err(io::Error::other)?,
+    }
+    out.push(b'\n');
+    Ok(())
+}
+
 impl<W: Write> RecordSink for JsonLines<W> {
     fn record(&mut self, record: &Record) -> io::Result<()> {
-        match &self.redactor {
-            Some(redactor) if redactor.might_contain_secret(&record.message) => {
-                let mut value = serde_json::to_value(record).map_err(io::Error::other)?;
-                redactor.redact_value(&mut value);
-                serde_json::to_writer(&mut self.out, &value).map_err(io::Error::from)?;
-            }
-            // sonic-rs writes the bytes serde_json writes (the test below holds it to
-            // that) with SIMD string escaping: parse -j 1 took 13% less CPU.
-            _ => {
-                self.scratch.clear();
-                sonic_rs::to_writer(&mut self.scratch, record).map_err(io::Error::other)?;
-                self.out.write_all(&self.scratch)?;
-            }
-        }
-        self.out.write_all(b"\n")
+        self.scratch.clear();
+        json_line(&mut self.scratch, record, self.redactor.as_ref())?;
+        self.out.write_all(&self.scratch)
     }
 
     fn flush(&mut self) -> io::Result<()> {

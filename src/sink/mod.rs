@@ -7,7 +7,7 @@ pub mod dataset;
 mod jsonl;
 pub mod parquet;
 
-pub use jsonl::JsonLines;
+pub use jsonl::{json_line, JsonLines};
 
 use crate::record::Record;
 use std::io;
