@@ -680,3 +680,43 @@ fn legacy_docker_run_with_empty_variables() {
         "{report}"
     );
 }
+
+/// Every form of `commands` (JSON lines read back from the spill, the table of rows, the
+/// HTML page's executions) lists the same executions in order of start, whatever the
+/// thread count (`-j 1` correlates on the only thread, `-j 2` beside the workers).
+#[test]
+fn every_output_form_agrees_in_order_of_start_across_thread_counts() {
+    let all = samples_dir().to_string_lossy().into_owned();
+    let run = |args: &[&str]| {
+        let out = eblog().arg("commands").args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        out.stdout
+    };
+    let json_one = run(&["-j", "1", "--json", &all]);
+    let json_two = run(&["-j", "2", "--json", &all]);
+    assert_eq!(json_one, json_two);
+    let listed = json_lines(&json_one);
+    assert!(listed.len() >= 10, "{}", listed.len());
+    let starts: Vec<&str> = listed
+        .iter()
+        .filter_map(|e| e["started"].as_str())
+        .collect();
+    let mut sorted = starts.clone();
+    sorted.sort_unstable();
+    assert_eq!(starts, sorted, "JSON lines in order of start");
+    // The table: one row per execution, in the same order.
+    let table = String::from_utf8(run(&["-j", "2", &all])).unwrap();
+    assert_eq!(run(&["-j", "1", &all]), table.as_bytes());
+    let rows: Vec<&str> = table.lines().skip(1).collect();
+    assert_eq!(rows.len(), listed.len());
+    for (row, e) in rows.iter().zip(&listed) {
+        let start = e["started"].as_str().unwrap_or("-");
+        assert!(row.starts_with(start), "{row} / {start}");
+    }
+    // --html keeps whole executions and prints the same JSON lines.
+    let page = tempfile::tempdir().unwrap();
+    let html = page.path().join("report.html");
+    let with_page = run(&["--json", "--html", html.to_str().unwrap(), &all]);
+    assert_eq!(with_page, json_one);
+    assert!(std::fs::metadata(&html).unwrap().len() > 1000);
+}
