@@ -191,6 +191,27 @@ impl Record {
     }
 }
 
+/// A cfn-hup record for unit tests: line `line` of an instance's `cfn-hup.log`.
+#[cfg(test)]
+pub(crate) fn test_record(line: u64, ts: Option<&str>, event: Event, message: &str) -> Record {
+    Record {
+        source: Arc::from("logs/i-0abc/var/log/cfn-hup.log"),
+        line,
+        end_line: line,
+        offset: line * 100,
+        bytes: 100,
+        format: Some(Format::CfnHup),
+        ts: ts.map(str::to_owned),
+        level: Some("INFO".to_owned()),
+        pid: Some(3127),
+        activity: None,
+        event,
+        message: message.to_owned(),
+        instance_id: Some("i-0abc1234def567890".to_owned()),
+        environment_id: Some("e-abcdefghij".to_owned()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::KINDS;

@@ -73,26 +73,10 @@ impl<W: Write> RecordSink for JsonLines<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{Event, Format};
-    use std::sync::Arc;
+    use crate::record::{test_record, Event};
 
     fn record(event: Event, message: &str) -> Record {
-        Record {
-            source: Arc::from("logs/i-0abc/var/log/cfn-hup.log"),
-            line: 7,
-            end_line: 8,
-            offset: 700,
-            bytes: 120,
-            format: Some(Format::CfnHup),
-            ts: Some("2017-07-16T23:09:33.602Z".to_owned()),
-            level: Some("INFO".to_owned()),
-            pid: Some(3127),
-            activity: None,
-            event,
-            message: message.to_owned(),
-            instance_id: Some("i-0abc1234def567890".to_owned()),
-            environment_id: None,
-        }
+        test_record(7, Some("2017-07-16T23:09:33.602Z"), event, message)
     }
 
     /// The fast writer (sonic-rs) writes exactly what serde_json writes, on the values

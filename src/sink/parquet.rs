@@ -1299,7 +1299,6 @@ impl Drop for FileWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::Format;
     use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     use arrow_array::cast::AsArray;
     use arrow_array::types::TimestampMicrosecondType;
@@ -1311,24 +1310,7 @@ mod tests {
     const DAY1: &str = "2017-07-16";
     const DAY2: &str = "2020-03-27";
 
-    fn record(line: u64, ts: Option<&str>, event: Event, message: &str) -> Record {
-        Record {
-            source: Arc::from("logs/i-0abc/var/log/cfn-hup.log"),
-            line,
-            end_line: line,
-            offset: line * 100,
-            bytes: 100,
-            format: Some(Format::CfnHup),
-            ts: ts.map(str::to_owned),
-            level: Some("INFO".to_owned()),
-            pid: Some(3127),
-            activity: None,
-            event,
-            message: message.to_owned(),
-            instance_id: Some("i-0abc1234def567890".to_owned()),
-            environment_id: Some("e-abcdefghij".to_owned()),
-        }
-    }
+    use crate::record::test_record as record;
 
     fn result(status: &str) -> CommandResult {
         CommandResult {

@@ -10,7 +10,7 @@
 //! of plain logs, streaming = whole buffer) and `scanner.rs` (threads and mapping on the
 //! samples, `--out` a file or a busy directory).
 
-use crate::util::{json_lines, samples_dir};
+use crate::util::{assert_partition, format, input, json_lines, line, samples_dir};
 use eblog::input::Unit;
 use eblog::pipeline::{parse_unit, ParseOptions};
 use eblog::record::{Format, Record};
@@ -67,6 +67,16 @@ fn code(out: &Output) -> i32 {
         .unwrap_or_else(|| panic!("eblog died by a signal: {:?}; {stderr}", out.status))
 }
 
+/// Asserts that eblog failed (exit 1, no panic, no signal) and said `expected` on stderr.
+fn assert_fails_with(out: &Output, expected: &str) {
+    assert_eq!(code(out), 1, "{}", stderr(out));
+    assert!(
+        stderr(out).contains(expected),
+        "expected {expected:?} on stderr: {}",
+        stderr(out)
+    );
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -92,24 +102,6 @@ fn age(path: &Path) {
         .unwrap()
         .set_modified(SystemTime::now() - Duration::from_secs(3600))
         .unwrap();
-}
-
-/// Asserts that records partition `input`: contiguous byte ranges and line numbers,
-/// covering it exactly.
-fn assert_partition(records: &[Record], input: &[u8]) {
-    let (mut offset, mut line) = (0u64, 1u64);
-    for r in records {
-        assert_eq!(r.offset, offset, "contiguous at record {r:?}");
-        assert_eq!(r.line, line, "lines contiguous at record {r:?}");
-        assert!(r.bytes > 0 && r.end_line >= r.line, "{r:?}");
-        let bytes = &input[r.offset as usize..(r.offset + r.bytes) as usize];
-        let newlines = bytes.iter().filter(|b| **b == b'\n').count() as u64;
-        let open = u64::from(!bytes.ends_with(b"\n"));
-        assert_eq!(r.end_line - r.line + 1, newlines + open, "{r:?}");
-        offset += r.bytes;
-        line = r.end_line + 1;
-    }
-    assert_eq!(offset, input.len() as u64, "records cover the input");
 }
 
 /// The text eblog gives bytes that are not a record: lossy UTF-8, line ends trimmed,
@@ -166,58 +158,6 @@ fn scan_jsonl(paths: &[PathBuf], options: &ScanOptions) -> (Vec<u8>, ScanSummary
 // 2. Invariants as property tests
 // ---------------------------------------------------------------------------------------
 
-/// Lines of every format family, wrapper headers and prefixes, and near misses, with a
-/// little noise and every kind of line end, so that random inputs reach the grammars, the
-/// wrappers and the unparsed path.
-fn line() -> impl Strategy<Value = Vec<u8>> {
-    let templates = prop_oneof![
-        Just("2017-07-16 23:09:33,602 [INFO] Received command X (invocation id: y)"),
-        Just("2017-07-16 23:09:33,602 [DEBUG] Action environment: {'A_TOKEN': u'x', 'B': [1, (2,), None]}"),
-        Just("2017-07-16 23:09:33,602 [ERROR] boom"),
-        Just("Traceback (most recent call last):"),
-        Just("[2018-09-17T23:29:07.266Z] INFO  [2273]  : Running 1 of 2 actions: X..."),
-        Just("[2018-09-17T23:29:07.266Z] INFO  [2273]  : Command processor returning results: "),
-        Just("{\"status\":\"FAILURE\",\"results\":[{\"msg\":\"x\",\"returncode\":1,\"events\":[{\"timestamp\":1}]}]}"),
-        Just("[2018-09-17T23:29:07.266Z] INFO  [2273]  - [A/B] : Completed activity. Result:"),
-        Just("2022/06/14 10:41:12.923512 [INFO] Executing instruction: RunAppDeployPreBuildHooks"),
-        Just("2022/06/14 10:41:12.923513 [INFO] Running command /bin/sh -c systemctl show -p PartOf web.service"),
-        Just("2022/06/14 10:41:12.923514 [ERROR] An error occurred during execution of command [app-deploy] - [RunAppDeployPreBuildHooks]. Stop running the command. Error: x"),
-        Just("172.31.6.201 - - [14/Sep/2022:18:41:08 +0000] \"GET / HTTP/1.1\" 502 5 \"-\" \"curl\" \"-\""),
-        Just("-------------------------------------"),
-        Just("/var/log/eb-engine.log"),
-        Just("/var/log/cfn-hup.log"),
-        Just("==== i-0d7e3a91c4b52f806 ===="),
-        Just("==== i-0d7e3a91c4b52f806 - /aws/elasticbeanstalk/env/var/log/eb-engine.log ===="),
-        Just("[i-0d7e3a91c4b52f806] 2022/06/14 10:41:12.923512 [INFO] Executing instruction: X"),
-        Just("[eb-cfn-init]: [2022-06-14T10:41:12.000Z] Started EB Bootstrapping Script."),
-        Just("[eb-cfn-init]: + curl -s http://x"),
-        Just(""),
-    ];
-    let text = prop_oneof![
-        4 => templates.prop_map(str::to_owned),
-        1 => "[ -~]{0,40}",
-    ];
-    (
-        text,
-        prop::collection::vec(any::<u8>(), 0..3),
-        prop_oneof![Just("\n"), Just("\r\n"), Just("\r"), Just("")],
-    )
-        .prop_map(|(text, noise, eol)| {
-            let mut bytes = text.into_bytes();
-            bytes.extend(noise.into_iter().filter(|b| *b != b'\n'));
-            bytes.extend_from_slice(eol.as_bytes());
-            bytes
-        })
-}
-
-/// Runs of template lines (a wrapper's sections hold several lines), or arbitrary bytes.
-fn input() -> impl Strategy<Value = Vec<u8>> {
-    prop_oneof![
-        3 => prop::collection::vec(line(), 0..40).prop_map(|lines| lines.concat()),
-        1 => prop::collection::vec(any::<u8>(), 0..600),
-    ]
-}
-
 /// The names a user's files have: by name a format, a wrapper, or nothing.
 fn name() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
@@ -230,13 +170,6 @@ fn name() -> impl Strategy<Value = &'static str> {
         "nginx/access.log",
         "web.stdout.log",
     ])
-}
-
-fn format() -> impl Strategy<Value = Option<Format>> {
-    prop_oneof![
-        3 => Just(None),
-        1 => prop::sample::select(Format::ALL.to_vec()).prop_map(Some),
-    ]
 }
 
 proptest! {
@@ -617,19 +550,14 @@ fn a_zip_with_one_bad_entry_keeps_the_good_ones() {
         zip_path.as_os_str(),
         good.as_os_str(),
     ]);
-    assert_eq!(code(&out), 1);
-    assert!(stderr(&out).contains("bundle.zip!/var/log/cfn-hup.log"));
+    assert_fails_with(&out, "bundle.zip!/var/log/cfn-hup.log");
     let manifest: Value =
         serde_json::from_slice(&std::fs::read(dataset.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["scan"]["errors"], 1);
     assert_eq!(manifest["scan"]["records"], 2);
     for sub in ["commands", "diagnose"] {
         let out = eblog([OsStr::new(sub), zip_path.as_os_str(), good.as_os_str()]);
-        assert_eq!(code(&out), 1, "{sub}");
-        assert!(
-            stderr(&out).contains("bundle.zip!/var/log/cfn-hup.log"),
-            "{sub}"
-        );
+        assert_fails_with(&out, "bundle.zip!/var/log/cfn-hup.log");
     }
 }
 
@@ -694,8 +622,7 @@ fn a_directory_loop_in_scan_and_commands() {
         dataset.as_os_str(),
         root.as_os_str(),
     ]);
-    assert_eq!(code(&out), 1);
-    assert!(stderr(&out).contains("loop"), "{}", stderr(&out));
+    assert_fails_with(&out, "loop");
     let manifest: Value =
         serde_json::from_slice(&std::fs::read(dataset.join("manifest.json")).unwrap()).unwrap();
     assert!(
@@ -707,8 +634,7 @@ fn a_directory_loop_in_scan_and_commands() {
         OsStr::new("--json"),
         root.as_os_str(),
     ]);
-    assert_eq!(code(&out), 1);
-    assert!(stderr(&out).contains("loop"));
+    assert_fails_with(&out, "loop");
     assert_eq!(
         json_lines(&out.stdout).len(),
         5,
@@ -1042,6 +968,20 @@ fn unreadable_and_missing_paths_among_good_ones() {
     }
 }
 
+#[cfg(target_os = "linux")]
+/// Runs eblog with a 64 KiB file-size limit (RLIMIT_FSIZE) and SIGXFSZ ignored, so that
+/// its writes past the limit fail with EFBIG as they would on a full disk.
+fn with_file_size_limit(args: &[&OsStr]) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\"")
+        .arg(assert_cmd::cargo::cargo_bin("eblog"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("sh runs eblog")
+}
+
 /// Runs eblog with its stdout a pipe whose reading end is already closed.
 fn with_closed_stdout(args: &[&OsStr]) -> Output {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("eblog"))
@@ -1144,14 +1084,12 @@ fn a_full_disk_under_out_leaves_no_complete_looking_dataset() {
         out_dir.as_os_str(),
         log.as_os_str(),
     ]);
-    assert_eq!(code(&out), 1);
-    assert!(
-        stderr(&out).contains(&format!(
+    assert_fails_with(
+        &out,
+        &format!(
             "eblog: --out {}: No space left on device",
             out_dir.display()
-        )),
-        "{}",
-        stderr(&out)
+        ),
     );
     assert!(
         !out_dir.join("manifest.json").exists(),
@@ -1163,21 +1101,15 @@ fn a_full_disk_under_out_leaves_no_complete_looking_dataset() {
     // Nothing is left under a final name.
     for to in ["parquet", "jsonl"] {
         let out_dir = dir.path().join(format!("limited-{to}"));
-        let out = Command::new("sh")
-            .arg("-c")
-            .arg("trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\"")
-            .arg(assert_cmd::cargo::cargo_bin("eblog"))
-            .args([
-                OsStr::new("scan"),
-                OsStr::new("--quiet"),
-                OsStr::new("--to"),
-                OsStr::new(to),
-                OsStr::new("--out"),
-                out_dir.as_os_str(),
-                log.as_os_str(),
-            ])
-            .output()
-            .unwrap();
+        let out = with_file_size_limit(&[
+            OsStr::new("scan"),
+            OsStr::new("--quiet"),
+            OsStr::new("--to"),
+            OsStr::new(to),
+            OsStr::new("--out"),
+            out_dir.as_os_str(),
+            log.as_os_str(),
+        ]);
         assert_eq!(code(&out), 1, "{to}");
         assert!(
             stderr(&out).contains(&format!(
@@ -1221,26 +1153,18 @@ fn parse_output_files_on_a_full_disk() {
     }
     std::fs::write(&big, text).unwrap();
     let target = dir.path().join("out.jsonl");
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\"")
-        .arg(assert_cmd::cargo::cargo_bin("eblog"))
-        .args([
-            OsStr::new("parse"),
-            OsStr::new("-o"),
-            target.as_os_str(),
-            big.as_os_str(),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(code(&out), 1);
-    assert!(
-        stderr(&out).contains(&format!(
+    let out = with_file_size_limit(&[
+        OsStr::new("parse"),
+        OsStr::new("-o"),
+        target.as_os_str(),
+        big.as_os_str(),
+    ]);
+    assert_fails_with(
+        &out,
+        &format!(
             "eblog: {}: error writing output: File too large",
             target.display()
-        )),
-        "{}",
-        stderr(&out)
+        ),
     );
     assert!(!target.exists(), "no half-written FILE");
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
@@ -1267,14 +1191,9 @@ fn parse_output_files_on_a_full_disk() {
         parquet.as_os_str(),
         log.as_os_str(),
     ]);
-    assert_eq!(code(&out), 1);
-    assert!(
-        stderr(&out).contains(&format!(
-            "eblog: {}: No space left on device",
-            parquet.display()
-        )),
-        "{}",
-        stderr(&out)
+    assert_fails_with(
+        &out,
+        &format!("eblog: {}: No space left on device", parquet.display()),
     );
     assert!(!parquet.exists() && std::fs::symlink_metadata(&temp).is_err());
 }
@@ -1334,8 +1253,7 @@ fn an_output_that_cannot_be_written_is_refused_before_any_work() {
         html.as_os_str(),
         samples_dir().join("al2").as_os_str(),
     ]);
-    assert_eq!(code(&out), 1);
-    assert!(stderr(&out).contains(&format!("eblog: --html {}: ", html.display())));
+    assert_fails_with(&out, &format!("eblog: --html {}: ", html.display()));
 }
 
 #[test]
