@@ -31,6 +31,7 @@ pub mod framing;
 pub mod ids;
 pub mod input;
 mod mapped;
+pub mod output;
 pub mod pipeline;
 pub mod record;
 pub mod redact;

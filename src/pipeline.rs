@@ -5,7 +5,8 @@
 use crate::decode::{decode, lookback, text, Context};
 use crate::framing::wrapper::{self, Section};
 use crate::framing::{
-    detect_by_content, detect_by_name, frame, lines, Framer, Span, DETECT_WINDOW,
+    detect_by_content, detect_by_name, frame_with, pieces, Framer, Span,
+    DEFAULT_MAX_RECORD_BYTES, DETECT_WINDOW,
 };
 use crate::input::Unit;
 use crate::record::{Event, Format, Record};
@@ -16,7 +17,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// Options of a parse.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct ParseOptions {
     /// Force this format instead of detecting it.
     pub format: Option<Format>,
@@ -25,6 +26,20 @@ pub struct ParseOptions {
     /// Year and month the input was last written, for stamps without a year
     /// (web.stdout.log) when the text itself names no date.
     pub written: Option<(i32, u32)>,
+    /// The most bytes one record may hold; a longer one is cut into `unparsed` pieces
+    /// (`reason: record_too_large`).
+    pub max_record_bytes: usize,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        Self {
+            format: None,
+            zone: Zone::default(),
+            written: None,
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+        }
+    }
 }
 
 /// The year and month of the first `YYYY-MM-DD` date in the first [`DETECT_WINDOW`] bytes
@@ -110,7 +125,7 @@ pub fn parse_buffer(
         bytes: buf.len() as u64,
         ..Summary::default()
     };
-    let mut framer = Framer::new(format);
+    let mut framer = Framer::new(format).with_cap(options.max_record_bytes);
     let mut prev: Option<Event> = None;
     let mut emit = |span: Span, summary: &mut Summary| -> io::Result<()> {
         // Spans are cut from `buf` by the framer, so their bounds lie inside it.
@@ -120,7 +135,7 @@ pub fn parse_buffer(
         summary.count(&span, record.is_unparsed());
         sink.record_owned(record)
     };
-    for line in lines(buf) {
+    for line in pieces(buf, options.max_record_bytes) {
         if let Some(span) = framer.push_line(line) {
             emit(span, &mut summary)?;
         }
@@ -254,7 +269,8 @@ fn parse_section(
         ctx.instance_id.clone_from(&section.instance_id);
     }
     let mut prev: Option<Event> = None;
-    for span in frame(&inner, format) {
+    let framer = Framer::new(format).with_cap(options.max_record_bytes);
+    for span in frame_with(&inner, framer) {
         let mut record = decode(
             &span,
             &inner[span.start as usize..span.end as usize],
@@ -322,6 +338,18 @@ impl Stream {
         }
     }
 
+    /// Sets the most bytes one record may hold ([`Framer::with_cap`]); lines must then be
+    /// fed in [`pieces`] of at most that many bytes.
+    pub fn set_max_record_bytes(&mut self, cap: usize) {
+        let framer = std::mem::replace(&mut self.framer, Framer::new(None));
+        self.framer = framer.with_cap(cap);
+    }
+
+    /// The most bytes one record may hold.
+    pub fn max_record_bytes(&self) -> usize {
+        self.framer.cap()
+    }
+
     /// Sets the year (and month) of stamps that carry none (web.stdout.log).
     pub fn set_year(&mut self, year: Option<(i32, u32)>) {
         self.ctx.year = year;
@@ -337,7 +365,8 @@ impl Stream {
         self.framer.pending_start() < self.framer.offset()
     }
 
-    /// Appends `line` and frames it, writing the record it completes, if any.
+    /// Appends `line` (a line, or a piece of one no longer than the cap) and frames it,
+    /// writing the record it completes, if any.
     ///
     /// # Errors
     /// The sink's error.
@@ -407,14 +436,15 @@ pub fn parse_stream(
         offset,
     };
 
+    let cap = options.max_record_bytes.max(1);
     // Detection: read lines until one is a header of some format, or the window is full.
     let mut head = Vec::new();
     let format = match options.format {
         Some(f) => Some(f),
         None => loop {
             let before = head.len();
-            let n = reader
-                .read_until(b'\n', &mut head)
+            let room = DETECT_WINDOW.saturating_sub(before).max(1);
+            let n = read_piece(&mut reader, &mut head, room)
                 .map_err(|e| read_err(e, before as u64))?;
             if n == 0 || head.len() >= DETECT_WINDOW {
                 break detect_by_content(&head);
@@ -426,10 +456,11 @@ pub fn parse_stream(
     };
 
     let mut stream = Stream::new(source, format, options.zone);
+    stream.set_max_record_bytes(cap);
     if format == Some(Format::WebStdout) {
         stream.ctx.year = infer_year(&head).or(options.written);
     }
-    for line in lines(&head) {
+    for line in pieces(&head, cap) {
         stream
             .feed(line, sink)
             .map_err(|e| write_err(e, stream.base))?;
@@ -441,8 +472,7 @@ pub fn parse_stream(
             sink.flush().map_err(|e| write_err(e, stream.base))?;
         }
         line.clear();
-        let n = reader
-            .read_until(b'\n', &mut line)
+        let n = read_piece(&mut reader, &mut line, cap)
             .map_err(|e| read_err(e, stream.summary.bytes))?;
         if n == 0 {
             break;
@@ -454,4 +484,36 @@ pub fn parse_stream(
     stream.finish(sink).map_err(|e| write_err(e, stream.base))?;
     sink.flush().map_err(|e| write_err(e, stream.base))?;
     Ok(stream.summary)
+}
+
+/// Reads into `out` up to and including the next `\n`, or `max` bytes, whichever comes
+/// first: a line with no end (`/dev/zero`, a broken writer) is read in bounded pieces.
+/// Returns the bytes read, 0 at the end of the input.
+///
+/// # Errors
+/// The reader's error (interruptions are retried).
+pub fn read_piece(reader: &mut impl BufRead, out: &mut Vec<u8>, max: usize) -> io::Result<usize> {
+    let mut read = 0;
+    while read < max {
+        let buf = match reader.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            break;
+        }
+        let window = &buf[..buf.len().min(max - read)];
+        let (take, done) = match memchr::memchr(b'\n', window) {
+            Some(i) => (i + 1, true),
+            None => (window.len(), false),
+        };
+        out.extend_from_slice(&window[..take]);
+        reader.consume(take);
+        read += take;
+        if done {
+            break;
+        }
+    }
+    Ok(read)
 }

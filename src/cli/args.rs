@@ -95,6 +95,20 @@ pub struct CommonArgs {
     /// Read every file instead of memory-mapping large ones.
     #[arg(long)]
     pub no_mmap: bool,
+    /// The most bytes one record may hold (e.g. 8MiB, 512KiB, 1000000): a longer record
+    /// is cut into `unparsed` pieces (`reason: record_too_large`), which bounds memory.
+    #[arg(long, value_name = "SIZE", default_value = "8MiB", value_parser = parse_bytes)]
+    pub max_record_bytes: usize,
+}
+
+/// A size in bytes: a number, with an optional unit (`KiB`, `MiB`, `GiB`, `KB`, `MB`...).
+fn parse_bytes(text: &str) -> Result<usize, String> {
+    let bytes = parse_size::parse_size(text).map_err(|e| format!("{text:?}: {e}"))?;
+    match usize::try_from(bytes) {
+        Ok(0) => Err("must be at least 1 byte".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{text:?} is too large")),
+    }
 }
 
 /// `eblog parse` flags.
@@ -127,9 +141,15 @@ pub struct ScanArgs {
     /// Files, directories, .gz or .zip bundles to scan.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
-    /// The dataset directory to write (created; a previous eblog dataset there is replaced).
+    /// The dataset directory to write: created, or holding a previous eblog dataset (its
+    /// files are replaced once the new one is complete; files eblog did not write are
+    /// left alone).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Also write into a non-empty directory that holds no eblog dataset (nothing there
+    /// is touched; eblog's files are added beside).
+    #[arg(long)]
+    pub force: bool,
     /// Table file format.
     #[arg(long, value_enum, default_value = "parquet")]
     pub to: ScanOutput,

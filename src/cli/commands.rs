@@ -188,11 +188,9 @@ pub(super) fn run(args: &CommandsArgs) -> i32 {
     };
     if let (Some(path), Some(executions)) = (&args.html, collector.executions()) {
         let page = crate::report::html::render(executions, "eblog: command executions");
-        let written = super::temp_beside(path).and_then(|mut temp| {
-            temp.write_all(page.as_bytes())?;
-            temp.as_file().sync_all()?;
-            temp.persist(path).map_err(|e| e.error)?;
-            Ok(())
+        let written = crate::output::OutputFile::create(path).and_then(|out| {
+            out.file().write_all(page.as_bytes())?;
+            out.commit()
         });
         if let Err(e) = written {
             eprintln!("eblog: --html {}: {e}", path.display());

@@ -64,6 +64,7 @@ fn options(common: &CommonArgs) -> Result<(ScanOptions, Option<Redactor>), i32> 
         zone,
         // Stdin has no modification time: it is being written now.
         written: Some((chrono::Datelike::year(&now), chrono::Datelike::month(&now))),
+        max_record_bytes: common.max_record_bytes,
     };
     let scan = ScanOptions {
         threads: common.threads,
@@ -76,20 +77,6 @@ fn options(common: &CommonArgs) -> Result<(ScanOptions, Option<Redactor>), i32> 
         ..ScanOptions::default()
     };
     Ok((scan, (!common.no_redact).then(Redactor::new)))
-}
-
-/// A temporary file beside `path` (same directory, hidden name), to be renamed onto it
-/// once complete, so an interrupted or failed write never leaves a file that looks
-/// complete.
-fn temp_beside(path: &std::path::Path) -> io::Result<tempfile::NamedTempFile> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    tempfile::Builder::new()
-        .prefix(".eblog-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
 }
 
 /// The exit code for a failed write: a closed pipe ends quietly.

@@ -12,7 +12,8 @@ use crate::scan::{scan, InputReport, JsonLinesEncoder, ScanOptions, ScanSummary,
 use crate::sink::csv::{Csv, CsvEncoder};
 use crate::sink::{JsonLines, RecordSink};
 use std::io::{self, BufRead, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use crate::output::OutputFile;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -34,15 +35,16 @@ pub(super) fn run(args: &ParseArgs) -> i32 {
     if args.to == ParseOutput::Parquet {
         return parquet(args, paths, &options, redactor);
     }
-    // `-o FILE` is written under a temporary name and renamed onto FILE at the end.
-    let mut temp = None;
+    // `-o FILE`: a regular file is written under a temporary name and renamed onto FILE
+    // at the end; a device, FIFO or terminal is written in place (`crate::output`).
+    let mut output = None;
     let mut out: Box<dyn Write + Send> = match &args.output {
-        Some(path) => match super::temp_beside(path).and_then(|t| {
-            let file = t.as_file().try_clone()?;
-            Ok((t, file))
+        Some(path) => match OutputFile::create(path).and_then(|o| {
+            let file = o.try_clone_file()?;
+            Ok((o, file))
         }) {
-            Ok((t, file)) => {
-                temp = Some(t);
+            Ok((o, file)) => {
+                output = Some(o);
                 Box::new(io::BufWriter::with_capacity(256 * 1024, file))
             }
             Err(e) => {
@@ -93,9 +95,9 @@ pub(super) fn run(args: &ParseArgs) -> i32 {
         return write_failed(&e);
     }
     drop(out);
-    if let (Some(temp), Some(path)) = (temp, &args.output) {
-        if let Err(e) = temp.persist(path) {
-            eprintln!("eblog: {}: {}", path.display(), e.error);
+    if let Some(output) = output {
+        if let Err(e) = output.commit() {
+            eprintln!("eblog: {}: {e}", args.output.as_deref().unwrap_or(Path::new("-")).display());
             return EXIT_FAILURE;
         }
     }

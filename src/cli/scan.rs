@@ -5,8 +5,9 @@ use crate::correlate::{shapes_executions, slim, BoxedRecords, Correlator};
 use crate::record::Record;
 use crate::scan::{scan, total_bytes, worker_threads, ChunkSink, Encoder};
 use crate::sink::commands::CommandsTable;
+use crate::sink::ownership::{Published, Staging};
 use crate::sink::dataset::{
-    prepare_dir, write_manifest, DatasetSink, Manifest, TableFormat, TablesEncoder, SCHEMA_VERSION,
+    manifest_bytes, DatasetSink, Manifest, TableFormat, TablesEncoder, SCHEMA_VERSION,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, IsTerminal};
@@ -18,11 +19,15 @@ pub(super) fn run(args: &ScanArgs) -> i32 {
         Ok(o) => o,
         Err(code) => return code,
     };
-    let out = &args.out;
-    if let Err(e) = prepare_dir(out) {
-        eprintln!("eblog: --out {}: {e}", out.display());
-        return EXIT_FAILURE;
-    }
+    let staging = match Staging::prepare(&args.out, args.force) {
+        Ok(staging) => staging,
+        Err(e) => {
+            eprintln!("eblog: --out {e}");
+            return EXIT_FAILURE;
+        }
+    };
+    // The tables are written into the staging directory and published when complete.
+    let out = staging.path();
     let format = match args.to {
         ScanOutput::Parquet => TableFormat::Parquet,
         ScanOutput::Jsonl => TableFormat::Jsonl,
@@ -30,7 +35,7 @@ pub(super) fn run(args: &ScanArgs) -> i32 {
     let sink = match DatasetSink::new(out, format) {
         Ok(sink) => sink,
         Err(e) => {
-            eprintln!("eblog: --out {}: {e}", out.display());
+            eprintln!("eblog: --out {}: {e}", args.out.display());
             return EXIT_FAILURE;
         }
     };
@@ -44,7 +49,7 @@ pub(super) fn run(args: &ScanArgs) -> i32 {
     let commands_table = match CommandsTable::new(out, format) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("eblog: --out {}: {e}", out.display());
+            eprintln!("eblog: --out {}: {e}", args.out.display());
             return EXIT_FAILURE;
         }
     };
@@ -71,7 +76,7 @@ pub(super) fn run(args: &ScanArgs) -> i32 {
         Err(e) => {
             commands.abandon();
             bar.finish_and_clear();
-            eprintln!("eblog: --out {}: {e}", out.display());
+            eprintln!("eblog: --out {}: {e}", args.out.display());
             return EXIT_FAILURE;
         }
     };
@@ -80,7 +85,7 @@ pub(super) fn run(args: &ScanArgs) -> i32 {
         Ok(tables) => tables,
         Err(e) => {
             commands.abandon();
-            eprintln!("eblog: --out {}: {e}", out.display());
+            eprintln!("eblog: --out {}: {e}", args.out.display());
             return EXIT_FAILURE;
         }
     };
@@ -89,21 +94,26 @@ pub(super) fn run(args: &ScanArgs) -> i32 {
             tables.insert("commands", files);
         }
         Err(e) => {
-            eprintln!("eblog: --out {}: {e}", out.display());
+            eprintln!("eblog: --out {}: {e}", args.out.display());
             return EXIT_FAILURE;
         }
     }
     let manifest = Manifest {
+        created_by: format!("{} {}", crate::sink::ownership::CREATOR, env!("CARGO_PKG_VERSION")),
         eblog_version: env!("CARGO_PKG_VERSION"),
         schema_version: SCHEMA_VERSION,
         table_format: format,
         scan: &summary,
         tables,
     };
-    if let Err(e) = write_manifest(out, &manifest) {
-        eprintln!("eblog: --out {}: {e}", out.display());
-        return EXIT_FAILURE;
-    }
+    let published = match manifest_bytes(&manifest).and_then(|m| staging.publish(&manifest.tables, &m)) {
+        Ok(published) => published,
+        Err(e) => {
+            eprintln!("eblog: --out {}: {e}", args.out.display());
+            return EXIT_FAILURE;
+        }
+    };
+    report_published(&args.out, &published, args.quiet);
     let (unreadable, _) = report_inputs(&summary);
     if !args.quiet {
         eprintln!(
@@ -115,6 +125,30 @@ pub(super) fn run(args: &ScanArgs) -> i32 {
         EXIT_FAILURE
     } else {
         EXIT_OK
+    }
+}
+
+/// Tells the user what a re-scan replaced and which files of the directory eblog did not
+/// write (left in place).
+fn report_published(dir: &std::path::Path, published: &Published, quiet: bool) {
+    if quiet {
+        return;
+    }
+    if let Some(previous) = &published.replaced {
+        eprintln!(
+            "eblog: --out {}: replaced the dataset {} wrote ({} file(s); {} no longer written, removed)",
+            dir.display(),
+            previous.created_by,
+            previous.files.len(),
+            published.removed.len()
+        );
+    }
+    if let Some(first) = published.foreign.first() {
+        eprintln!(
+            "eblog: --out {}: {} file(s) eblog did not write are left in place, e.g. {first}",
+            dir.display(),
+            published.foreign.len()
+        );
     }
 }
 

@@ -232,6 +232,7 @@ pub fn decode(span: &Span, bytes: &[u8], ctx: &Context, prev: Option<&Event>) ->
         activity: None,
         event: Event::Unparsed {
             reason: match (span.kind, ctx.format) {
+                (SpanKind::TooLarge, _) => "record_too_large",
                 (_, None) => "unknown_format",
                 (SpanKind::Stray, _) => "not_a_record",
                 _ => "before_first_header",
@@ -250,7 +251,8 @@ pub fn decode(span: &Span, bytes: &[u8], ctx: &Context, prev: Option<&Event>) ->
         // A blank line (a wrapper's section separator, a file's leading newline) is not
         // bad input.
         let blank = bytes.iter().all(u8::is_ascii_whitespace);
-        if blank || ctx.free_text || ctx.format.is_some_and(allows_free_text) {
+        let free = ctx.free_text || ctx.format.is_some_and(allows_free_text);
+        if span.kind != SpanKind::TooLarge && (blank || free) {
             record.event = Event::Other;
         }
         return record;

@@ -24,7 +24,7 @@ pub mod source;
 pub use source::{MmapChoice, MMAP_MIN_BYTES};
 
 use crate::decode::{decode, lookback, Context};
-use crate::framing::{frame_from, is_line_per_record, wrapper, Span};
+use crate::framing::{frame_with, is_line_per_record, wrapper, Framer, Span};
 use crate::input::{self, Unit};
 use crate::pipeline::{choose_format, infer_year, parse_unit, ParseOptions};
 use crate::record::{Event, Format, Record};
@@ -204,6 +204,9 @@ enum Task {
         offset: u64,
         line: u64,
         ctx: Arc<Context>,
+        /// `Some(mid_line)` when the chunk starts inside a record cut for being longer
+        /// than the cap (and inside a line, when `mid_line`).
+        continues: Option<bool>,
     },
 }
 
@@ -222,6 +225,7 @@ impl Task {
                 offset,
                 line,
                 ctx,
+                continues,
             } => {
                 let bytes = &region[range];
                 // About one record per 256 input bytes: fewer copies as the list grows.
@@ -233,7 +237,12 @@ impl Task {
                     ..InputReport::default()
                 };
                 let mut prev: Option<Event> = None;
-                for span in frame_from(bytes, ctx.format, line, offset) {
+                let mut framer = Framer::resume(ctx.format, line, offset)
+                    .with_cap(options.parse.max_record_bytes);
+                if let Some(mid_line) = continues {
+                    framer = framer.continuing(mid_line);
+                }
+                for span in frame_with(bytes, framer) {
                     let inner =
                         &bytes[(span.start - offset) as usize..(span.end - offset) as usize];
                     let record = decode(&span, inner, &ctx, prev.as_ref());
@@ -368,7 +377,7 @@ struct Planner<'a, 's, E: Encoder> {
     progress: &'a (dyn Fn(u64) + Sync),
     /// Where chunks go, in input order: the writer thread's channel, or the sink itself
     /// when the scan runs on one thread.
-    out: &'a mut dyn FnMut(E::Chunk) -> io::Result<()>,
+    out: &'a mut dyn FnMut(E::Chunk, usize) -> io::Result<()>,
 }
 
 impl<E: Encoder> Planner<'_, '_, E> {
@@ -423,7 +432,7 @@ impl<E: Encoder> Planner<'_, '_, E> {
                 None => list.push(report),
             }
         }
-        (self.out)(chunk)?;
+        (self.out)(chunk, bytes)?;
         (self.progress)(bytes as u64);
         Ok(())
     }
@@ -518,8 +527,9 @@ impl<E: Encoder> Planner<'_, '_, E> {
         let mut reader =
             RegionReader::new(file, meta.len(), meta.modified().ok(), self.options.mmap);
         let (mut start, mut line) = (0u64, 1u64);
+        let mut continues = None;
         while start < reader.len() {
-            let (region, end) = self.segment(&mut reader, start, format)?;
+            let (region, end, forced) = self.segment(&mut reader, start, format)?;
             if end <= start {
                 break; // the file shrank while it was read: keep what was there
             }
@@ -540,6 +550,7 @@ impl<E: Encoder> Planner<'_, '_, E> {
                 .iter()
                 .map(|r| memchr::memchr_iter(b'\n', &region[r.clone()]).count() as u64)
                 .collect();
+            let next_continues = forced.then(|| region[..len].last() != Some(&b'\n'));
             for (range, n) in ranges.into_iter().zip(newlines) {
                 let bytes = range.len();
                 let task = Task::Chunk {
@@ -549,10 +560,12 @@ impl<E: Encoder> Planner<'_, '_, E> {
                     range,
                     line,
                     ctx: Arc::clone(&ctx),
+                    continues: continues.take(),
                 };
                 line += n;
                 self.push(task, bytes)?;
             }
+            continues = next_continues;
             start = end;
         }
         if reader.is_empty() {
@@ -569,27 +582,35 @@ impl<E: Encoder> Planner<'_, '_, E> {
     }
 
     /// The region from `start` up to the first record start at or after
-    /// `start + segment_bytes` (or the end of the file).
+    /// `start + segment_bytes` (or the end of the file), and whether the cut was forced:
+    /// when no record starts within the cap beyond that point, the region ends there,
+    /// inside a record longer than the cap (whose pieces are `record_too_large`).
     fn segment(
         &self,
         reader: &mut RegionReader,
         start: u64,
         format: Option<Format>,
-    ) -> io::Result<(source::Region, u64)> {
+    ) -> io::Result<(source::Region, u64, bool)> {
         let target = self.options.segment_bytes;
-        let mut slack = 1024 * 1024;
+        // Past this much beyond `target` without a record start, the record under way is
+        // longer than the cap: the cut is forced.
+        let most = self.options.parse.max_record_bytes.saturating_add(64 * 1024);
+        let mut slack = (1024 * 1024).min(most);
         loop {
             let want_end = start.saturating_add((target + slack) as u64);
             let region = reader.region(start, want_end)?;
             let got_end = start + region.len() as u64;
             if let Some(cut) = next_cut(&region, target, format) {
-                return Ok((region, start + cut as u64));
+                return Ok((region, start + cut as u64, false));
             }
             if got_end >= reader.len() || got_end < want_end {
                 // The rest of the file (which may have shrunk since it was opened).
-                return Ok((region, got_end));
+                return Ok((region, got_end, false));
             }
-            slack *= 4;
+            if slack >= most {
+                return Ok((region, got_end, true));
+            }
+            slack = slack.saturating_mul(4).min(most);
         }
     }
 }
@@ -627,7 +648,7 @@ where
     let reports = if threads == 1 {
         // One thread in all, no pool: plan, parse, encode and write in turn, so that
         // `-j 1` is what a single core does.
-        let mut write = |chunk: E::Chunk| sink.write(chunk);
+        let mut write = |chunk: E::Chunk, _bytes: usize| sink.write(chunk);
         let (planned, reports) = plan(paths, options, encoder, None, &mut write, progress);
         planned?;
         reports
@@ -636,17 +657,30 @@ where
             .num_threads(threads)
             .build()
             .map_err(io::Error::other)?;
-        let (tx, rx) = mpsc::sync_channel::<E::Chunk>(threads);
+        let (tx, rx) = mpsc::sync_channel::<(E::Chunk, bool)>(threads);
+        let (written_tx, written_rx) = mpsc::channel::<()>();
+        // A chunk of a task over this many input bytes (a record cut at the cap) may
+        // encode to hundreds of MB: the planner waits until it is written before it hands
+        // on the next, so that no more than one such chunk waits for the writer.
+        let big = options.chunk_bytes.saturating_mul(4);
         std::thread::scope(|scope| -> io::Result<BTreeMap<usize, Vec<InputReport>>> {
             let writer = scope.spawn(move || -> io::Result<()> {
-                for chunk in rx {
+                for (chunk, acknowledge) in rx {
                     sink.write(chunk)?;
+                    if acknowledge {
+                        // The planner is gone only when the scan already failed.
+                        let _ = written_tx.send(());
+                    }
                 }
                 Ok(())
             });
-            let mut send = move |chunk: E::Chunk| {
-                tx.send(chunk)
-                    .map_err(|_| io::Error::other("the output writer stopped"))
+            let mut send = move |chunk: E::Chunk, bytes: usize| {
+                let stopped = || io::Error::other("the output writer stopped");
+                tx.send((chunk, bytes > big)).map_err(|_| stopped())?;
+                if bytes > big {
+                    written_rx.recv().map_err(|_| stopped())?;
+                }
+                Ok(())
             };
             // Dropping `send` when `plan` returns closes the channel: the writer drains
             // and ends.
@@ -691,7 +725,7 @@ fn plan<'s, E: Encoder>(
     options: &'s ScanOptions,
     encoder: &'s E,
     pool: Option<&rayon::ThreadPool>,
-    out: &mut dyn FnMut(E::Chunk) -> io::Result<()>,
+    out: &mut dyn FnMut(E::Chunk, usize) -> io::Result<()>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> (io::Result<()>, BTreeMap<usize, Vec<InputReport>>) {
     let threads = pool.map_or(1, rayon::ThreadPool::current_num_threads);
@@ -711,7 +745,7 @@ impl<'a, 's, E: Encoder> Planner<'a, 's, E> {
         encoder: &'s E,
         threads: usize,
         progress: &'a (dyn Fn(u64) + Sync),
-        out: &'a mut dyn FnMut(E::Chunk) -> io::Result<()>,
+        out: &'a mut dyn FnMut(E::Chunk, usize) -> io::Result<()>,
     ) -> Self {
         Planner {
             options,

@@ -275,7 +275,7 @@ pub struct TableFile {
 }
 
 impl DatasetSink {
-    /// Starts a dataset in `dir` (which [`prepare_dir`] made ready).
+    /// Starts a dataset in `dir` (a [`super::ownership::Staging`] directory).
     ///
     /// # Errors
     /// The table directories could not be created.
@@ -373,6 +373,9 @@ impl ChunkSink for DatasetSink {
 /// The dataset's `manifest.json`.
 #[derive(Debug, Serialize)]
 pub struct Manifest<'a> {
+    /// `eblog VERSION`: the marker that tells eblog's datasets from anything else (see
+    /// [`super::ownership`]).
+    pub created_by: String,
     /// The eblog version that wrote it.
     pub eblog_version: &'static str,
     /// [`SCHEMA_VERSION`].
@@ -385,51 +388,12 @@ pub struct Manifest<'a> {
     pub tables: BTreeMap<&'static str, Vec<TableFile>>,
 }
 
-/// Makes `dir` ready for a dataset: creates it, or clears the tables of a previous eblog
-/// dataset there. Refuses a file, or a non-empty directory that is not an eblog dataset,
-/// before any work is done.
+/// The bytes of `manifest.json`.
 ///
 /// # Errors
-/// Why `dir` cannot hold the dataset.
-pub fn prepare_dir(dir: &Path) -> io::Result<()> {
-    match fs::metadata(dir) {
-        Ok(meta) if !meta.is_dir() => Err(io::Error::new(
-            io::ErrorKind::AlreadyExists,
-            "exists and is not a directory",
-        )),
-        Ok(_) => {
-            let empty = fs::read_dir(dir)?.next().is_none();
-            if !empty && !dir.join("manifest.json").exists() {
-                return Err(io::Error::new(
-                    io::ErrorKind::AlreadyExists,
-                    "is a non-empty directory without an eblog manifest.json; refusing to write into it",
-                ));
-            }
-            for table in ["records", "events", "commands"] {
-                let path = dir.join(table);
-                if path.exists() {
-                    fs::remove_dir_all(&path)?;
-                }
-            }
-            let manifest = dir.join("manifest.json");
-            if manifest.exists() {
-                fs::remove_file(manifest)?;
-            }
-            Ok(())
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir_all(dir),
-        Err(e) => Err(e),
-    }
-}
-
-/// Writes `manifest.json` (temporary name, then renamed into place).
-///
-/// # Errors
-/// Writing or renaming failed.
-pub fn write_manifest(dir: &Path, manifest: &Manifest<'_>) -> io::Result<()> {
-    let temp = dir.join(".manifest.json.tmp");
+/// Serialization failed.
+pub fn manifest_bytes(manifest: &Manifest<'_>) -> io::Result<Vec<u8>> {
     let mut text = serde_json::to_vec_pretty(manifest).map_err(io::Error::from)?;
     text.push(b'\n');
-    fs::write(&temp, text)?;
-    fs::rename(temp, dir.join("manifest.json"))
+    Ok(text)
 }

@@ -5,6 +5,7 @@ pub mod commands;
 pub mod csv;
 pub mod dataset;
 mod jsonl;
+pub mod ownership;
 pub mod parquet;
 
 pub use jsonl::{json_line, JsonLines};

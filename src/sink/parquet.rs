@@ -1194,11 +1194,11 @@ fn is_date(s: &str) -> bool {
 }
 
 /// Writes one flat Parquet file (`eblog parse --to parquet -o FILE`), all columns kept,
-/// under a temporary name (`.FILE.tmp` beside it) until [`finish`](Self::finish) renames
-/// it. A writer dropped without `finish` removes its temporary file.
+/// through [`crate::output::OutputFile`]: under a temporary name beside a regular file
+/// until [`finish`](Self::finish) renames it, in place on a device or FIFO. A writer
+/// dropped without `finish` removes its temporary file.
 pub struct FileWriter {
-    path: PathBuf,
-    temp: PathBuf,
+    output: Option<crate::output::OutputFile>,
     writer: Option<ArrowWriter<File>>,
     rows: u64,
 }
@@ -1206,7 +1206,7 @@ pub struct FileWriter {
 impl fmt::Debug for FileWriter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FileWriter")
-            .field("path", &self.path)
+            .field("output", &self.output)
             .field("rows", &self.rows)
             .finish_non_exhaustive()
     }
@@ -1217,7 +1217,7 @@ impl FileWriter {
     ///
     /// # Errors
     ///
-    /// `path` names no file, or its temporary file cannot be created.
+    /// `path` names a directory, or its file cannot be created.
     pub fn new(path: &Path, schema: SchemaRef) -> io::Result<Self> {
         Self::with_properties(path, schema, writer_properties())
     }
@@ -1226,24 +1226,18 @@ impl FileWriter {
     ///
     /// # Errors
     ///
-    /// `path` names no file, or its temporary file cannot be created.
+    /// `path` names a directory, or its file cannot be created.
     pub fn with_properties(
         path: &Path,
         schema: SchemaRef,
         props: WriterProperties,
     ) -> io::Result<Self> {
-        let temp = temp_path(path)?;
-        let file = File::create(&temp)?;
-        let writer = match ArrowWriter::try_new(file, schema, Some(props)) {
-            Ok(w) => w,
-            Err(e) => {
-                let _ = fs::remove_file(&temp);
-                return Err(parquet_error(e));
-            }
-        };
+        let output = crate::output::OutputFile::create(path)?;
+        let file = output.try_clone_file()?;
+        // On failure `output` is dropped here, which removes its temporary file.
+        let writer = ArrowWriter::try_new(file, schema, Some(props)).map_err(parquet_error)?;
         Ok(Self {
-            path: path.to_path_buf(),
-            temp,
+            output: Some(output),
             writer: Some(writer),
             rows: 0,
         })
@@ -1264,35 +1258,28 @@ impl FileWriter {
         Ok(())
     }
 
-    /// Closes the file and renames it into place; returns how many rows it holds.
+    /// Closes the file and puts it in place; returns how many rows it holds.
     ///
     /// # Errors
     ///
     /// The file cannot be completed or renamed (the temporary file is then removed).
     pub fn finish(mut self) -> io::Result<u64> {
-        let writer = self
-            .writer
-            .take()
-            .ok_or_else(|| io::Error::other("the writer is finished"))?;
-        let done = close_writer(writer).and_then(|()| fs::rename(&self.temp, &self.path));
-        if let Err(e) = done {
-            let _ = fs::remove_file(&self.temp);
-            return Err(e);
-        }
-        if let Some(dir) = self.path.parent() {
-            sync_dir(dir);
-        }
+        let (Some(mut writer), Some(output)) = (self.writer.take(), self.output.take()) else {
+            return Err(io::Error::other("the writer is finished"));
+        };
+        writer.finish().map_err(parquet_error)?;
+        drop(writer);
+        output.commit()?;
         Ok(self.rows)
     }
 }
 
 impl Drop for FileWriter {
-    /// Removes the temporary file of a writer that was not finished.
+    /// Closes a writer that was not finished; its [`crate::output::OutputFile`] removes
+    /// the temporary file.
     fn drop(&mut self) {
-        if let Some(writer) = self.writer.take() {
-            drop(writer);
-            let _ = fs::remove_file(&self.temp);
-        }
+        drop(self.writer.take());
+        drop(self.output.take());
     }
 }
 
