@@ -108,6 +108,7 @@ impl Followed {
         sink: &mut impl RecordSink,
     ) -> io::Result<()> {
         let mut stream = Stream::new(&self.source, format, options.parse.zone);
+        stream.set_max_record_bytes(options.parse.max_record_bytes);
         if format == Some(crate::record::Format::WebStdout) {
             let written = std::fs::metadata(&self.path)
                 .and_then(|m| m.modified())
@@ -120,7 +121,7 @@ impl Followed {
             );
         }
         let head = std::mem::take(&mut self.head);
-        for line in crate::framing::lines(&head) {
+        for line in crate::framing::pieces(&head, options.parse.max_record_bytes) {
             stream.feed(line, sink)?;
         }
         self.stream = Some(stream);
@@ -182,31 +183,42 @@ impl Followed {
         Ok(any)
     }
 
-    /// Reads the open file from the last position to its end and feeds the complete lines.
+    /// Reads the open file from the last position to its end, a block at a time, and
+    /// feeds the complete lines, and the pieces of a line longer than the cap (so a
+    /// line that never ends is held only up to the cap).
     fn read_more(
         &mut self,
         options: &FollowOptions,
         sink: &mut impl RecordSink,
     ) -> io::Result<bool> {
-        let Some((file, _)) = &mut self.file else {
-            return Ok(false);
-        };
-        let mut fresh = Vec::new();
-        file.seek(SeekFrom::Start(self.position))?;
-        file.read_to_end(&mut fresh)?;
-        if fresh.is_empty() {
-            return Ok(false);
+        const BLOCK: u64 = 4 * 1024 * 1024;
+        let cap = options.parse.max_record_bytes.max(1);
+        let mut any = false;
+        loop {
+            let Some((file, _)) = &mut self.file else {
+                return Ok(any);
+            };
+            let mut fresh = Vec::new();
+            file.seek(SeekFrom::Start(self.position))?;
+            (&*file).take(BLOCK).read_to_end(&mut fresh)?;
+            if fresh.is_empty() {
+                return Ok(any);
+            }
+            any = true;
+            self.position += fresh.len() as u64;
+            self.last_data = Instant::now();
+            let mut data = std::mem::take(&mut self.partial);
+            data.extend_from_slice(&fresh);
+            let complete = memchr::memrchr(b'\n', &data).map_or(0, |i| i + 1);
+            let fed = complete + (data.len() - complete) / cap * cap;
+            self.partial = data[fed..].to_vec();
+            for line in crate::framing::pieces(&data[..fed], cap) {
+                self.push_line(line, options, sink)?;
+            }
+            if (fresh.len() as u64) < BLOCK {
+                return Ok(true);
+            }
         }
-        self.position += fresh.len() as u64;
-        self.last_data = Instant::now();
-        let mut data = std::mem::take(&mut self.partial);
-        data.extend_from_slice(&fresh);
-        let complete = memchr::memrchr(b'\n', &data).map_or(0, |i| i + 1);
-        self.partial = data[complete..].to_vec();
-        for line in crate::framing::lines(&data[..complete]) {
-            self.push_line(line, options, sink)?;
-        }
-        Ok(true)
     }
 
     /// Writes the open record once the file has been idle long enough.

@@ -12,7 +12,8 @@
 //! | a directory | an error |
 //!
 //! An interrupted or failed write never leaves a file that looks complete: the temporary
-//! file is removed, and the old file (if any) stays as it was.
+//! file is removed, and the old file (if any) stays as it was. Spills ([`spill_file`]) are
+//! anonymous temporary files that never have a path.
 #![forbid(unsafe_code)]
 
 use std::fs::{self, File, Metadata, OpenOptions};
@@ -168,6 +169,16 @@ impl OutputFile {
     }
 }
 
+/// A temporary spill file (the executions `commands` sorts on disk): anonymous, in the
+/// system's temporary directory, removed by the system when closed; it has no path, so it
+/// can never replace anything.
+///
+/// # Errors
+/// The temporary directory cannot hold a file.
+pub fn spill_file() -> io::Result<File> {
+    tempfile::tempfile()
+}
+
 /// A temporary file in `dest`'s directory, hidden, with `existing`'s permissions (and
 /// owner, where allowed) or, for a new file, the mode the umask gives (`0666 & !umask`).
 fn temp_beside(dest: &Path, existing: Option<&Metadata>) -> io::Result<tempfile::NamedTempFile> {
@@ -234,7 +245,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.jsonl");
         let out = OutputFile::create(&path).unwrap();
-        (&*out.file()).write_all(b"x\n").unwrap();
+        out.file().write_all(b"x\n").unwrap();
         assert!(!path.exists());
         out.commit().unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "x\n");
@@ -247,7 +258,7 @@ mod tests {
         let path = dir.path().join("out.jsonl");
         fs::write(&path, "old").unwrap();
         let out = OutputFile::create(&path).unwrap();
-        (&*out.file()).write_all(b"new").unwrap();
+        out.file().write_all(b"new").unwrap();
         drop(out);
         assert_eq!(fs::read_to_string(&path).unwrap(), "old");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
@@ -271,7 +282,10 @@ mod tests {
         let link = dir.path().join("link.txt");
         std::os::unix::fs::symlink(&real, &link).unwrap();
         write(&link, "new").unwrap();
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
         assert_eq!(fs::read_to_string(&real).unwrap(), "new");
         let mode = fs::metadata(&real).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o640);
@@ -284,8 +298,11 @@ mod tests {
         }
         let out = OutputFile::create(Path::new("/dev/null")).unwrap();
         assert!(out.in_place());
-        (&*out.file()).write_all(b"gone").unwrap();
+        out.file().write_all(b"gone").unwrap();
         out.commit().unwrap();
-        assert_eq!(path_kind(Path::new("/dev/null")).unwrap(), PathKind::Special);
+        assert_eq!(
+            path_kind(Path::new("/dev/null")).unwrap(),
+            PathKind::Special
+        );
     }
 }

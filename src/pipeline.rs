@@ -5,8 +5,8 @@
 use crate::decode::{decode, lookback, text, Context};
 use crate::framing::wrapper::{self, Section};
 use crate::framing::{
-    detect_by_content, detect_by_name, frame_with, pieces, Framer, Span,
-    DEFAULT_MAX_RECORD_BYTES, DETECT_WINDOW,
+    detect_by_content, detect_by_name, frame_with, pieces, Framer, Span, DEFAULT_MAX_RECORD_BYTES,
+    DETECT_WINDOW,
 };
 use crate::input::Unit;
 use crate::record::{Event, Format, Record};
@@ -444,8 +444,8 @@ pub fn parse_stream(
         None => loop {
             let before = head.len();
             let room = DETECT_WINDOW.saturating_sub(before).max(1);
-            let n = read_piece(&mut reader, &mut head, room)
-                .map_err(|e| read_err(e, before as u64))?;
+            let n =
+                read_piece(&mut reader, &mut head, room).map_err(|e| read_err(e, before as u64))?;
             if n == 0 || head.len() >= DETECT_WINDOW {
                 break detect_by_content(&head);
             }
@@ -460,12 +460,8 @@ pub fn parse_stream(
     if format == Some(Format::WebStdout) {
         stream.ctx.year = infer_year(&head).or(options.written);
     }
-    for line in pieces(&head, cap) {
-        stream
-            .feed(line, sink)
-            .map_err(|e| write_err(e, stream.base))?;
-    }
-    drop(head);
+    // The bytes read for detection are read again, through the same pieces as the rest.
+    let mut reader = BufReader::with_capacity(64 * 1024, io::Cursor::new(head).chain(reader));
     let mut line = Vec::new();
     loop {
         if reader.buffer().is_empty() {
@@ -484,6 +480,37 @@ pub fn parse_stream(
     stream.finish(sink).map_err(|e| write_err(e, stream.base))?;
     sink.flush().map_err(|e| write_err(e, stream.base))?;
     Ok(stream.summary)
+}
+
+/// Parses a stream named `source` whose name for detection is `name` (an archive member,
+/// a decompressed file): the format comes from the name, then the content. Returns `None`
+/// when the stream is not one of eblog's and, not being `explicit`, is skipped.
+///
+/// # Errors
+/// As [`parse_stream`].
+pub fn parse_named_stream(
+    source: &str,
+    name: &Path,
+    mut reader: impl Read,
+    explicit: bool,
+    options: ParseOptions,
+    sink: &mut impl RecordSink,
+) -> Result<Option<Summary>, StreamError> {
+    let mut head = Vec::new();
+    (&mut reader)
+        .take(DETECT_WINDOW as u64)
+        .read_to_end(&mut head)
+        .map_err(|error| StreamError {
+            error,
+            reading: true,
+            offset: 0,
+        })?;
+    let format = choose_format(options.format, Some(name), &head);
+    if is_foreign(format, Some(name)) && !explicit {
+        return Ok(None);
+    }
+    let options = ParseOptions { format, ..options };
+    parse_stream(source, io::Cursor::new(head).chain(reader), options, sink).map(Some)
 }
 
 /// Reads into `out` up to and including the next `\n`, or `max` bytes, whichever comes

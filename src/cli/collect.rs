@@ -66,7 +66,7 @@ impl Collector {
             Form::Whole => Kept::All(Vec::new()),
             Form::Table => Kept::Rows(Vec::new()),
             Form::Json => Kept::Json {
-                file: BufWriter::new(tempfile::tempfile().map_err(temporary)?),
+                file: BufWriter::new(crate::output::spill_file().map_err(temporary)?),
                 written: 0,
                 index: Vec::new(),
             },

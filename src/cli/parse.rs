@@ -6,13 +6,14 @@ use super::{
 };
 use crate::framing::wrapper;
 use crate::input;
-use crate::pipeline::{parse_stream, parse_unit, Summary};
+use crate::output::OutputFile;
+use crate::pipeline::{parse_named_stream, parse_stream, parse_unit, Summary};
 use crate::redact::Redactor;
+use crate::scan::WRAPPER_MAX_BYTES;
 use crate::scan::{scan, InputReport, JsonLinesEncoder, ScanOptions, ScanSummary, WriteSink};
 use crate::sink::csv::{Csv, CsvEncoder};
 use crate::sink::{JsonLines, RecordSink};
 use std::io::{self, BufRead, IsTerminal, Read, Write};
-use crate::output::OutputFile;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -97,7 +98,10 @@ pub(super) fn run(args: &ParseArgs) -> i32 {
     drop(out);
     if let Some(output) = output {
         if let Err(e) = output.commit() {
-            eprintln!("eblog: {}: {e}", args.output.as_deref().unwrap_or(Path::new("-")).display());
+            eprintln!(
+                "eblog: {}: {e}",
+                args.output.as_deref().unwrap_or(Path::new("-")).display()
+            );
             return EXIT_FAILURE;
         }
     }
@@ -167,8 +171,10 @@ fn single(report: InputReport) -> ScanSummary {
     }
 }
 
-/// Streams stdin into the output, unless it starts like a wrapper or a compressed file,
-/// which need the whole input: those are read to the end and parsed as one unit.
+/// Streams stdin into the output: decompressed as it is read when it is gzip; a wrapper
+/// (tail bundle, CloudWatch download) or a zip archive is read whole first, up to
+/// [`WRAPPER_MAX_BYTES`] (a larger wrapper is parsed as a plain log; a larger zip archive
+/// is refused: name the file instead).
 fn stdin(
     to: ParseOutput,
     options: &ScanOptions,
@@ -181,33 +187,57 @@ fn stdin(
     }
 }
 
+fn read_error(e: io::Error, offset: u64) -> io::Result<ScanSummary> {
+    Ok(single(InputReport {
+        source: "-".into(),
+        error: Some(format!("read error at byte offset {offset}: {e}")),
+        ..InputReport::default()
+    }))
+}
+
 fn stdin_into(options: &ScanOptions, sink: &mut impl RecordSink) -> io::Result<ScanSummary> {
-    let read_error = |e: io::Error, offset: u64| {
-        Ok(single(InputReport {
-            source: "-".into(),
-            error: Some(format!("read error at byte offset {offset}: {e}")),
-            ..InputReport::default()
-        }))
-    };
     let mut reader = io::BufReader::with_capacity(64 * 1024, io::stdin().lock());
     let head = match reader.fill_buf() {
         Ok(head) => head,
         Err(e) => return read_error(e, 0),
     };
-    let whole = options.parse.format.is_none()
-        && (head.starts_with(b"\x1f\x8b")
-            || head.starts_with(b"PK\x03\x04")
-            || wrapper::detect(head).is_some());
-    if !whole {
-        return match parse_stream("-", reader, options.parse, sink) {
-            Ok(summary) => Ok(single(report("-", &summary))),
-            Err(e) if e.reading => read_error(e.error, e.offset),
-            Err(e) => Err(e.error),
-        };
+    if head.starts_with(b"PK\x03\x04") && options.parse.format.is_none() {
+        return zip_stdin(reader, options, sink);
+    }
+    if head.starts_with(b"\x1f\x8b") {
+        let decoder = flate2::bufread::MultiGzDecoder::new(reader);
+        return plain_stdin(
+            io::BufReader::with_capacity(64 * 1024, decoder),
+            options,
+            sink,
+        );
+    }
+    plain_stdin(reader, options, sink)
+}
+
+/// Stdin as one log, or as a wrapper read whole.
+fn plain_stdin(
+    mut reader: impl BufRead,
+    options: &ScanOptions,
+    sink: &mut impl RecordSink,
+) -> io::Result<ScanSummary> {
+    let head = match reader.fill_buf() {
+        Ok(head) => head,
+        Err(e) => return read_error(e, 0),
+    };
+    let wrapped = options.parse.format.is_none() && wrapper::detect(head).is_some();
+    if !wrapped {
+        return stream_stdin(reader, options, sink);
     }
     let mut data = Vec::new();
-    if let Err(e) = reader.read_to_end(&mut data) {
+    if let Err(e) = (&mut reader)
+        .take(WRAPPER_MAX_BYTES + 1)
+        .read_to_end(&mut data)
+    {
         return read_error(e, data.len() as u64);
+    }
+    if data.len() as u64 > WRAPPER_MAX_BYTES {
+        return stream_stdin(io::Cursor::new(data).chain(reader), options, sink);
     }
     let mut total = ScanSummary::default();
     let mut failed: io::Result<()> = Ok(());
@@ -237,6 +267,98 @@ fn stdin_into(options: &ScanOptions, sink: &mut impl RecordSink) -> io::Result<S
         },
     );
     failed.map(|()| total)
+}
+
+fn stream_stdin(
+    reader: impl BufRead,
+    options: &ScanOptions,
+    sink: &mut impl RecordSink,
+) -> io::Result<ScanSummary> {
+    match parse_stream("-", reader, options.parse, sink) {
+        Ok(summary) => Ok(single(report("-", &summary))),
+        Err(e) if e.reading => read_error(e.error, e.offset),
+        Err(e) => Err(e.error),
+    }
+}
+
+/// A zip archive on stdin: read whole (up to [`WRAPPER_MAX_BYTES`]), its members
+/// streamed one by one, never inflated whole.
+fn zip_stdin(
+    mut reader: impl BufRead,
+    options: &ScanOptions,
+    sink: &mut impl RecordSink,
+) -> io::Result<ScanSummary> {
+    let mut data = Vec::new();
+    if let Err(e) = (&mut reader)
+        .take(WRAPPER_MAX_BYTES + 1)
+        .read_to_end(&mut data)
+    {
+        return read_error(e, data.len() as u64);
+    }
+    if data.len() as u64 > WRAPPER_MAX_BYTES {
+        let why = io::Error::other(format!(
+            "a zip archive on stdin larger than {} MiB is not read into memory: name the file instead",
+            WRAPPER_MAX_BYTES >> 20
+        ));
+        return read_error(why, data.len() as u64);
+    }
+    let mut archive = match zip::ZipArchive::new(io::Cursor::new(data)) {
+        Ok(archive) => archive,
+        Err(e) => return read_error(io::Error::other(e), 0),
+    };
+    let mut names: Vec<(String, usize)> = (0..archive.len())
+        .filter_map(|i| archive.name_for_index(i).map(|n| (n.to_owned(), i)))
+        .filter(|(n, _)| !n.ends_with('/'))
+        .collect();
+    names.sort();
+    let mut total = ScanSummary::default();
+    for (name, index) in names {
+        let source = format!("-!/{}", name.trim_start_matches('/'));
+        let failed = |total: &mut ScanSummary, error: String| {
+            merge(
+                total,
+                single(InputReport {
+                    source: source.clone(),
+                    error: Some(error),
+                    ..InputReport::default()
+                }),
+            );
+        };
+        let member = match archive.by_index(index) {
+            Ok(member) => member,
+            Err(e) => {
+                failed(&mut total, e.to_string());
+                continue;
+            }
+        };
+        let mut member = io::BufReader::with_capacity(64 * 1024, member);
+        let gzip = member.fill_buf().is_ok_and(|b| b.starts_with(b"\x1f\x8b"));
+        let path = PathBuf::from(&name);
+        let parsed = if gzip {
+            let name = path.with_extension("");
+            let decoder = flate2::bufread::MultiGzDecoder::new(member);
+            parse_named_stream(&source, &name, decoder, false, options.parse, sink)
+        } else {
+            parse_named_stream(&source, &path, member, false, options.parse, sink)
+        };
+        match parsed {
+            Ok(Some(summary)) => merge(&mut total, single(report(&source, &summary))),
+            Ok(None) => {
+                total.skipped += 1;
+                total.inputs.push(InputReport {
+                    source,
+                    skipped: true,
+                    ..InputReport::default()
+                });
+            }
+            Err(e) if e.reading => failed(
+                &mut total,
+                format!("read error at byte offset {}: {}", e.offset, e.error),
+            ),
+            Err(e) => return Err(e.error),
+        }
+    }
+    Ok(total)
 }
 
 /// `--to parquet -o FILE`: one flat records file.

@@ -5,10 +5,10 @@ use crate::correlate::{shapes_executions, slim, BoxedRecords, Correlator};
 use crate::record::Record;
 use crate::scan::{scan, total_bytes, worker_threads, ChunkSink, Encoder};
 use crate::sink::commands::CommandsTable;
-use crate::sink::ownership::{Published, Staging};
 use crate::sink::dataset::{
     manifest_bytes, DatasetSink, Manifest, TableFormat, TablesEncoder, SCHEMA_VERSION,
 };
+use crate::sink::ownership::{Published, Staging};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, IsTerminal};
 use std::sync::mpsc;
@@ -22,7 +22,7 @@ pub(super) fn run(args: &ScanArgs) -> i32 {
     let staging = match Staging::prepare(&args.out, args.force) {
         Ok(staging) => staging,
         Err(e) => {
-            eprintln!("eblog: --out {e}");
+            eprintln!("eblog: --out {}: {e}", args.out.display());
             return EXIT_FAILURE;
         }
     };
@@ -99,20 +99,25 @@ pub(super) fn run(args: &ScanArgs) -> i32 {
         }
     }
     let manifest = Manifest {
-        created_by: format!("{} {}", crate::sink::ownership::CREATOR, env!("CARGO_PKG_VERSION")),
+        created_by: format!(
+            "{} {}",
+            crate::sink::ownership::CREATOR,
+            env!("CARGO_PKG_VERSION")
+        ),
         eblog_version: env!("CARGO_PKG_VERSION"),
         schema_version: SCHEMA_VERSION,
         table_format: format,
         scan: &summary,
         tables,
     };
-    let published = match manifest_bytes(&manifest).and_then(|m| staging.publish(&manifest.tables, &m)) {
-        Ok(published) => published,
-        Err(e) => {
-            eprintln!("eblog: --out {}: {e}", args.out.display());
-            return EXIT_FAILURE;
-        }
-    };
+    let published =
+        match manifest_bytes(&manifest).and_then(|m| staging.publish(&manifest.tables, &m)) {
+            Ok(published) => published,
+            Err(e) => {
+                eprintln!("eblog: --out {}: {e}", args.out.display());
+                return EXIT_FAILURE;
+            }
+        };
     report_published(&args.out, &published, args.quiet);
     let (unreadable, _) = report_inputs(&summary);
     if !args.quiet {

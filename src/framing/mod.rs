@@ -332,7 +332,9 @@ mod tests {
         covers(&spans, 25);
         let sizes: Vec<u64> = spans.iter().map(|s| s.end - s.start).collect();
         assert_eq!(sizes, vec![10, 10, 5]);
-        assert!(spans.iter().all(|s| s.kind == SpanKind::TooLarge && s.line == 1));
+        assert!(spans
+            .iter()
+            .all(|s| s.kind == SpanKind::TooLarge && s.line == 1));
     }
 
     #[test]
@@ -374,7 +376,10 @@ mod tests {
         let framer = Framer::resume(Some(Format::CfnHup), 7, 100).continuing(false);
         let spans = frame_with(text, framer);
         assert_eq!(spans.len(), 2);
-        assert_eq!((spans[0].kind, spans[0].start, spans[0].end), (SpanKind::TooLarge, 100, 113));
+        assert_eq!(
+            (spans[0].kind, spans[0].start, spans[0].end),
+            (SpanKind::TooLarge, 100, 113)
+        );
         assert_eq!((spans[1].kind, spans[1].line), (SpanKind::Record, 8));
     }
 

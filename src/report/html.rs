@@ -43,6 +43,13 @@ const STEP_OUTPUT_LIMIT: usize = 16 * 1024;
 const OPEN_FAILURES_LIMIT: usize = 10;
 /// Steps nested deeper than this are not drawn (the correlator never nests this deep).
 const MAX_STEP_DEPTH: usize = 64;
+/// Once the page holds this many bytes, later executions get no detailed section (a note
+/// says how many were left out): a 200 MB log must not make a 400 MB page.
+pub const PAGE_DETAIL_LIMIT: usize = 16 * 1024 * 1024;
+/// The step outputs of one execution embed at most this many bytes in all.
+pub const EXEC_OUTPUT_LIMIT: usize = 256 * 1024;
+/// At most this many steps of one execution are drawn.
+pub const MAX_STEP_ROWS: usize = 500;
 
 /// Renders `executions` as one self-contained HTML5 document titled `title`.
 ///
@@ -809,10 +816,23 @@ fn sections(out: &mut String, report: &Report<'_>) -> fmt::Result {
             write!(out, " <span class=\"inst\">{}</span>", esc(instance))?;
         }
         out.push_str("</h3>\n");
+        let mut left_out = 0;
         for entry in &lane.entries {
+            if out.len() > PAGE_DETAIL_LIMIT {
+                left_out += 1;
+                continue;
+            }
             let open = entry.exec.status.is_failure() && failures_opened < OPEN_FAILURES_LIMIT;
             failures_opened += usize::from(open);
             execution(out, entry, open)?;
+        }
+        if left_out > 0 {
+            writeln!(
+                out,
+                "<p class=\"cut\">{} left out of the details here: the page holds at most {} MiB of them (<code>eblog commands --json</code> lists every one).</p>",
+                plural(left_out, "execution"),
+                PAGE_DETAIL_LIMIT >> 20
+            )?;
         }
         out.push_str("</section>\n");
     }
@@ -1020,15 +1040,28 @@ fn waterfall(out: &mut String, entry: &Entry<'_>) -> fmt::Result {
         .unwrap_or(0);
     let total = exec_len.max(rows_len).max(1);
     out.push_str("<div class=\"wf\">\n");
-    for row in &rows {
-        step_row(out, row, total)?;
+    let mut output_left = EXEC_OUTPUT_LIMIT;
+    for row in rows.iter().take(MAX_STEP_ROWS) {
+        step_row(out, row, total, &mut output_left)?;
     }
     out.push_str("</div>\n");
+    if rows.len() > MAX_STEP_ROWS {
+        writeln!(
+            out,
+            "<p class=\"cut\">{} more left out (at most {MAX_STEP_ROWS} are drawn).</p>",
+            plural(rows.len() - MAX_STEP_ROWS, "step")
+        )?;
+    }
     Ok(())
 }
 
 /// One waterfall row: name (indented), bar, duration, and the output when there is one.
-fn step_row(out: &mut String, row: &StepRow<'_>, total: i64) -> fmt::Result {
+fn step_row(
+    out: &mut String,
+    row: &StepRow<'_>,
+    total: i64,
+    output_left: &mut usize,
+) -> fmt::Result {
     let step = row.step;
     let classes = status_classes(step.status);
     write!(
@@ -1072,7 +1105,17 @@ fn step_row(out: &mut String, row: &StepRow<'_>, total: i64) -> fmt::Result {
             out,
             "<details class=\"wf-out\"{open}><summary>output</summary>"
         )?;
-        pre(out, "output", output, STEP_OUTPUT_LIMIT)?;
+        if *output_left == 0 {
+            write!(
+                out,
+                "<p class=\"cut\">Output left out: this execution's outputs fill the {} KiB the page gives each.</p>",
+                EXEC_OUTPUT_LIMIT >> 10
+            )?;
+        } else {
+            let limit = STEP_OUTPUT_LIMIT.min(*output_left);
+            pre(out, "output", output, limit)?;
+            *output_left -= output.len().min(limit);
+        }
         out.push_str("</details>");
     }
     out.push_str("</div>\n");
@@ -1668,5 +1711,66 @@ mod tests {
             render(&es, &format!("eblog sample report ({n} executions)")),
         )
         .expect("write the sample report");
+    }
+
+    #[test]
+    fn one_executions_outputs_are_capped_and_the_cut_is_said() {
+        let mut e = exec(
+            "web-1",
+            "app-deploy",
+            Status::Failure,
+            Some(T0),
+            Some(60_000),
+        );
+        e.steps = (0..40)
+            .map(|i| {
+                let mut s = step(&format!("s{i}"), Status::Success, Some(T0 + i), Some(1));
+                s.output = Some("npm WARN deprecated\n".repeat(1000));
+                s
+            })
+            .collect();
+        let page = render(&[e], "t");
+        let shown = page.matches("npm WARN deprecated").count();
+        let limit = EXEC_OUTPUT_LIMIT / "npm WARN deprecated\n".len();
+        assert!(
+            shown <= limit + 1,
+            "{shown} lines shown, the cap allows {limit}"
+        );
+        assert!(shown > limit / 2, "{shown}");
+        assert!(page.contains("Output left out"));
+    }
+
+    #[test]
+    fn a_page_holds_a_bounded_amount_of_detail_and_says_what_it_left_out() {
+        let executions: Vec<Execution> = (0..1500)
+            .map(|i| {
+                let mut e = exec(
+                    "web-1",
+                    "app-deploy",
+                    Status::Success,
+                    Some(T0 + i * 1_000_000),
+                    Some(10),
+                );
+                let mut s = step("hook", Status::Success, Some(T0 + i * 1_000_000), Some(1));
+                s.output = Some("x".repeat(STEP_OUTPUT_LIMIT));
+                e.steps = vec![s];
+                e
+            })
+            .collect();
+        let page = render(&executions, "t");
+        assert!(
+            page.len() < PAGE_DETAIL_LIMIT + 2 * 1024 * 1024,
+            "{} bytes",
+            page.len()
+        );
+        let detailed = page.matches("<details class=\"exec ").count();
+        assert!(detailed > 900 && detailed < 1500, "{detailed}");
+        assert!(
+            page.contains(&format!(
+                "{} left out of the details",
+                plural(1500 - detailed, "execution")
+            )),
+            "the note counts what was left out"
+        );
     }
 }

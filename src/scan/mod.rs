@@ -19,18 +19,19 @@
 //!   also writes: `-j 1` uses one core, so that thread scaling compares like with like.
 #![forbid(unsafe_code)]
 
+mod regions;
 pub mod source;
 
+pub use regions::WRAPPER_MAX_BYTES;
 pub use source::{MmapChoice, MMAP_MIN_BYTES};
 
 use crate::decode::{decode, lookback, Context};
 use crate::framing::{frame_with, is_line_per_record, wrapper, Framer, Span};
 use crate::input::{self, Unit};
-use crate::pipeline::{choose_format, infer_year, parse_unit, ParseOptions};
+use crate::pipeline::{parse_unit, ParseOptions};
 use crate::record::{Event, Format, Record};
 use eblog_grammars::common::trim_eol;
 use serde::Serialize;
-use source::RegionReader;
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, Read};
 use std::ops::Range;
@@ -196,7 +197,9 @@ enum Task {
         path: PathBuf,
         explicit: bool,
     },
-    /// A chunk of a large plain file.
+    /// An input already in memory (a wrapper read from a stream): unwrapped, parsed.
+    Unit { key: usize, unit: Unit },
+    /// A chunk of a large plain file or of a stream.
     Chunk {
         key: usize,
         region: Arc<source::Region>,
@@ -218,6 +221,11 @@ impl Task {
                 path,
                 explicit,
             } => run_file(key, &path, explicit, options),
+            Task::Unit { key, unit } => {
+                let mut records = Vec::new();
+                let reports = unit_reports(key, &unit, options, &mut records);
+                (records, reports)
+            }
             Task::Chunk {
                 key,
                 region,
@@ -264,7 +272,7 @@ fn count(report: &mut InputReport, span: &Span, record: &Record) {
     }
 }
 
-/// Reads, unwraps and parses a whole file (plain, gzip, zip).
+/// Reads, unwraps and parses a whole small file.
 fn run_file(key: usize, path: &Path, explicit: bool, options: &ScanOptions) -> Done<Vec<Record>> {
     let mut records: Vec<Record> = Vec::new();
     let mut reports = Vec::new();
@@ -272,35 +280,7 @@ fn run_file(key: usize, path: &Path, explicit: bool, options: &ScanOptions) -> D
         Unit,
         input::InputError,
     >| match unit {
-        Ok(unit) => {
-            let bytes = unit.data.len() as u64;
-            // A Vec sink cannot fail.
-            let done = parse_unit(&unit, options.parse, &mut records).unwrap_or_default();
-            if done.skipped {
-                reports.push((
-                    key,
-                    InputReport {
-                        source: unit.source.clone(),
-                        bytes,
-                        skipped: true,
-                        ..InputReport::default()
-                    },
-                ));
-            }
-            for (source, s) in done.logs {
-                let report = InputReport {
-                    source,
-                    bytes: s.bytes,
-                    format: s.format,
-                    records: s.records,
-                    unparsed: s.unparsed,
-                    first_unparsed: s.first_unparsed,
-                    skipped: false,
-                    error: None,
-                };
-                reports.push((key, report));
-            }
-        }
+        Ok(unit) => reports.extend(unit_reports(key, &unit, options, &mut records)),
         Err(e) => reports.push((
             key,
             InputReport {
@@ -311,6 +291,43 @@ fn run_file(key: usize, path: &Path, explicit: bool, options: &ScanOptions) -> D
         )),
     });
     (records, reports)
+}
+
+/// Parses one unit into `records`; returns the reports of the logs it held.
+fn unit_reports(
+    key: usize,
+    unit: &Unit,
+    options: &ScanOptions,
+    records: &mut Vec<Record>,
+) -> Vec<(usize, InputReport)> {
+    let mut reports = Vec::new();
+    // A Vec sink cannot fail.
+    let done = parse_unit(unit, options.parse, records).unwrap_or_default();
+    if done.skipped {
+        reports.push((
+            key,
+            InputReport {
+                source: unit.source.clone(),
+                bytes: unit.data.len() as u64,
+                skipped: true,
+                ..InputReport::default()
+            },
+        ));
+    }
+    for (source, s) in done.logs {
+        let report = InputReport {
+            source,
+            bytes: s.bytes,
+            format: s.format,
+            records: s.records,
+            unparsed: s.unparsed,
+            first_unparsed: s.first_unparsed,
+            skipped: false,
+            error: None,
+        };
+        reports.push((key, report));
+    }
+    reports
 }
 
 /// Whether a large file's `line` may start a chunk: a header of the format (for the
@@ -450,29 +467,36 @@ impl<E: Encoder> Planner<'_, '_, E> {
             Ok(meta) => meta,
             Err(e) => return self.error(key, &job.path, e),
         };
-        if meta.len() <= self.options.chunk_bytes as u64 {
-            return self.push(
-                Task::File {
-                    key,
-                    path: job.path,
-                    explicit: job.explicit,
-                },
-                meta.len() as usize,
-            );
+        if !meta.is_file() {
+            // A FIFO or a device: its length says nothing; it is streamed.
+            return self.stream_file(key, job);
         }
+        let small = meta.len() <= self.options.chunk_bytes as u64;
         let file = match std::fs::File::open(&job.path) {
             Ok(f) => f,
             Err(e) => return self.error(key, &job.path, e),
         };
-        let mut head = Vec::with_capacity(crate::framing::DETECT_WINDOW);
-        if let Err(e) = file.try_clone().and_then(|f| {
-            f.take(crate::framing::DETECT_WINDOW as u64)
-                .read_to_end(&mut head)
-        }) {
+        // A small file needs only its magic bytes: is it compressed?
+        let want = if small {
+            4
+        } else {
+            crate::framing::DETECT_WINDOW
+        };
+        let mut head = Vec::with_capacity(want);
+        if let Err(e) = file
+            .try_clone()
+            .and_then(|f| f.take(want as u64).read_to_end(&mut head))
+        {
             return self.error(key, &job.path, e);
         }
-        let compressed = head.starts_with(&[0x1f, 0x8b]) || head.starts_with(b"PK\x03\x04");
-        if compressed || (self.options.parse.format.is_none() && wrapper::detect(&head).is_some()) {
+        if head.starts_with(&[0x1f, 0x8b]) || head.starts_with(b"PK\x03\x04") {
+            // Decompressed as it is read: never inflated whole.
+            return self.stream_file(key, job);
+        }
+        let wrapped = self.options.parse.format.is_none()
+            && wrapper::detect(&head).is_some()
+            && meta.len() <= regions::WRAPPER_MAX_BYTES;
+        if small || wrapped {
             return self.push(
                 Task::File {
                     key,
@@ -493,125 +517,6 @@ impl<E: Encoder> Planner<'_, '_, E> {
         };
         self.reports.entry(key).or_default().push(report);
         Ok(())
-    }
-
-    fn large_file(
-        &mut self,
-        key: usize,
-        job: Job,
-        file: std::fs::File,
-        meta: std::fs::Metadata,
-        head: &[u8],
-    ) -> io::Result<()> {
-        let source = job.path.to_string_lossy().into_owned();
-        let format = choose_format(self.options.parse.format, Some(&job.path), head);
-        if crate::pipeline::is_foreign(format, Some(&job.path)) && !job.explicit {
-            let report = InputReport {
-                source,
-                bytes: meta.len(),
-                skipped: true,
-                ..InputReport::default()
-            };
-            self.reports.entry(key).or_default().push(report);
-            return Ok(());
-        }
-        let mut ctx = Context::new(&source, format, self.options.parse.zone);
-        if format == Some(Format::WebStdout) {
-            let written = meta.modified().ok().map(|t| {
-                let utc: chrono::DateTime<chrono::Utc> = t.into();
-                (chrono::Datelike::year(&utc), chrono::Datelike::month(&utc))
-            });
-            ctx.year = infer_year(head).or(written).or(self.options.parse.written);
-        }
-        let ctx = Arc::new(ctx);
-        let mut reader =
-            RegionReader::new(file, meta.len(), meta.modified().ok(), self.options.mmap);
-        let (mut start, mut line) = (0u64, 1u64);
-        let mut continues = None;
-        while start < reader.len() {
-            let (region, end, forced) = self.segment(&mut reader, start, format)?;
-            if end <= start {
-                break; // the file shrank while it was read: keep what was there
-            }
-            let region = Arc::new(region);
-            let len = (end - start) as usize;
-            let mut cuts = vec![0];
-            while let Some(next) = next_cut(
-                &region[..len],
-                cuts[cuts.len() - 1] + self.options.chunk_bytes,
-                format,
-            ) {
-                cuts.push(next);
-            }
-            cuts.push(len);
-            let ranges: Vec<Range<usize>> = cuts.windows(2).map(|w| w[0]..w[1]).collect();
-            // Sequential: the workers are busy with the tasks already spawned meanwhile.
-            let newlines: Vec<u64> = ranges
-                .iter()
-                .map(|r| memchr::memchr_iter(b'\n', &region[r.clone()]).count() as u64)
-                .collect();
-            let next_continues = forced.then(|| region[..len].last() != Some(&b'\n'));
-            for (range, n) in ranges.into_iter().zip(newlines) {
-                let bytes = range.len();
-                let task = Task::Chunk {
-                    key,
-                    region: Arc::clone(&region),
-                    offset: start + range.start as u64,
-                    range,
-                    line,
-                    ctx: Arc::clone(&ctx),
-                    continues: continues.take(),
-                };
-                line += n;
-                self.push(task, bytes)?;
-            }
-            continues = next_continues;
-            start = end;
-        }
-        if reader.is_empty() {
-            self.push(
-                Task::File {
-                    key,
-                    path: job.path,
-                    explicit: job.explicit,
-                },
-                0,
-            )?;
-        }
-        Ok(())
-    }
-
-    /// The region from `start` up to the first record start at or after
-    /// `start + segment_bytes` (or the end of the file), and whether the cut was forced:
-    /// when no record starts within the cap beyond that point, the region ends there,
-    /// inside a record longer than the cap (whose pieces are `record_too_large`).
-    fn segment(
-        &self,
-        reader: &mut RegionReader,
-        start: u64,
-        format: Option<Format>,
-    ) -> io::Result<(source::Region, u64, bool)> {
-        let target = self.options.segment_bytes;
-        // Past this much beyond `target` without a record start, the record under way is
-        // longer than the cap: the cut is forced.
-        let most = self.options.parse.max_record_bytes.saturating_add(64 * 1024);
-        let mut slack = (1024 * 1024).min(most);
-        loop {
-            let want_end = start.saturating_add((target + slack) as u64);
-            let region = reader.region(start, want_end)?;
-            let got_end = start + region.len() as u64;
-            if let Some(cut) = next_cut(&region, target, format) {
-                return Ok((region, start + cut as u64, false));
-            }
-            if got_end >= reader.len() || got_end < want_end {
-                // The rest of the file (which may have shrunk since it was opened).
-                return Ok((region, got_end, false));
-            }
-            if slack >= most {
-                return Ok((region, got_end, true));
-            }
-            slack = slack.saturating_mul(4).min(most);
-        }
     }
 }
 

@@ -57,13 +57,7 @@ fn opt<T: ToString>(value: &Option<T>) -> String {
 
 impl<W: Write> RecordSink for Csv<W> {
     fn record(&mut self, r: &Record) -> io::Result<()> {
-        let message = match &self.redactor {
-            Some(redactor) if redactor.might_contain_secret(&r.message) => {
-                redactor.redact_text(&r.message).into_owned()
-            }
-            _ => r.message.clone(),
-        };
-        let row = [
+        let mut row = [
             r.source.to_string(),
             r.line.to_string(),
             r.end_line.to_string(),
@@ -75,10 +69,18 @@ impl<W: Write> RecordSink for Csv<W> {
             opt(&r.pid),
             opt(&r.activity),
             r.kind().to_owned(),
-            message,
+            r.message.clone(),
             opt(&r.instance_id),
             opt(&r.environment_id),
         ];
+        if let Some(redactor) = &self.redactor {
+            // Every column: a secret may sit in the activity path or the source, too.
+            for cell in &mut row {
+                if redactor.might_contain_secret(cell) {
+                    *cell = redactor.redact_text(cell).into_owned();
+                }
+            }
+        }
         self.out
             .write_record(&row)
             .map_err(|e| match e.into_kind() {

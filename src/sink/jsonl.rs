@@ -44,15 +44,20 @@ pub fn json_line(
     record: &Record,
     redactor: Option<&Redactor>,
 ) -> io::Result<()> {
-    match redactor {
-        Some(redactor) if redactor.might_contain_secret(&record.message) => {
+    let start = out.len();
+    // sonic-rs writes the bytes serde_json writes (the test below holds it to that)
+    // with SIMD string escaping: parse -j 1 took 13% less CPU.
+    sonic_rs::to_writer(&mut *out, record).map_err(io::Error::other)?;
+    if let Some(redactor) = redactor {
+        // The hints are looked for in the whole line, so a secret in any field (the
+        // activity path, a payload, the source) is caught, not only in `message`.
+        let line = String::from_utf8_lossy(&out[start..]);
+        if redactor.might_contain_secret(&line) {
+            out.truncate(start);
             let mut value = serde_json::to_value(record).map_err(io::Error::other)?;
             redactor.redact_value(&mut value);
             serde_json::to_writer(&mut *out, &value).map_err(io::Error::from)?;
         }
-        // sonic-rs writes the bytes serde_json writes (the test below holds it to that)
-        // with SIMD string escaping: parse -j 1 took 13% less CPU.
-        _ => sonic_rs::to_writer(&mut *out, record).map_err(io::Error::other)?,
     }
     out.push(b'\n');
     Ok(())
@@ -82,6 +87,17 @@ mod tests {
     /// The fast writer (sonic-rs) writes exactly what serde_json writes, on the values
     /// where JSON writers differ: non-finite and tiny floats, control characters, quotes,
     /// backslashes, DEL, non-ASCII and the line separators JavaScript cares about.
+    #[test]
+    fn a_secret_in_any_field_is_redacted() {
+        let mut r = record(Event::Other, "Starting activity...");
+        r.activity = Some("Deploy/DB_PASSWORD=hunter2xyz".into());
+        let mut out = Vec::new();
+        json_line(&mut out, &r, Some(&Redactor::new())).unwrap();
+        let line = String::from_utf8(out).unwrap();
+        assert!(!line.contains("hunter2xyz"), "{line}");
+        assert!(line.contains("DB_PASSWORD"), "{line}");
+    }
+
     #[test]
     fn lines_are_what_serde_json_writes() {
         let tricky = "tab\there \"quoted\" back\\slash nul\u{0} unit\u{1f} del\u{7f} é 𝄞 \u{2028}\u{2029} end";

@@ -49,11 +49,9 @@ pub struct Published {
     pub foreign: Vec<String>,
 }
 
-fn refuse(dir: &Path, why: String) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::AlreadyExists,
-        format!("{}: {why}", dir.display()),
-    )
+/// Why a directory is refused (the caller names the directory).
+fn refuse(_dir: &Path, why: String) -> io::Error {
+    io::Error::new(io::ErrorKind::AlreadyExists, why)
 }
 
 /// Reads the eblog dataset `dir` holds, if any.
@@ -83,7 +81,11 @@ pub fn previous_dataset(dir: &Path) -> io::Result<Option<Previous>> {
         return Err(not_ours());
     };
     let mut files = BTreeSet::new();
-    for file in tables.values().filter_map(serde_json::Value::as_array).flatten() {
+    for file in tables
+        .values()
+        .filter_map(serde_json::Value::as_array)
+        .flatten()
+    {
         let Some(path) = file.get("path").and_then(serde_json::Value::as_str) else {
             return Err(not_ours());
         };
@@ -173,7 +175,11 @@ impl Staging {
         manifest: &[u8],
     ) -> io::Result<Published> {
         let new: BTreeSet<String> = tables.values().flatten().map(|f| f.path.clone()).collect();
-        let listed = |p: &str| self.previous.as_ref().is_some_and(|prev| prev.files.contains(p));
+        let listed = |p: &str| {
+            self.previous
+                .as_ref()
+                .is_some_and(|prev| prev.files.contains(p))
+        };
         for path in &new {
             let dest = self.dir.join(path);
             if fs::symlink_metadata(&dest).is_ok() && !listed(path) {
@@ -249,7 +255,12 @@ fn foreign_files(
         .filter_map(Result::ok)
         .filter(|e| !e.file_type().is_dir())
         .filter_map(|e| {
-            let relative = e.path().strip_prefix(dir).ok()?.to_string_lossy().into_owned();
+            let relative = e
+                .path()
+                .strip_prefix(dir)
+                .ok()?
+                .to_string_lossy()
+                .into_owned();
             (relative != MANIFEST && !ours.contains(&relative)).then_some(relative)
         })
         .collect()
@@ -275,8 +286,10 @@ mod tests {
             .iter()
             .map(|p| serde_json::json!({"path": p, "rows": 1}))
             .collect();
-        serde_json::to_vec(&serde_json::json!({"created_by": "eblog 0.1.0", "tables": {"records": files}}))
-            .unwrap()
+        serde_json::to_vec(
+            &serde_json::json!({"created_by": "eblog 0.1.0", "tables": {"records": files}}),
+        )
+        .unwrap()
     }
 
     fn stage(staging: &Staging, path: &str) {
@@ -288,7 +301,10 @@ mod tests {
     #[test]
     fn a_rescan_removes_only_what_the_old_manifest_listed() {
         let dir = tempfile::tempdir().unwrap();
-        let old = ["records/date=2022-01-01/part-00000.parquet", "records/date=2022-01-02/part-00000.parquet"];
+        let old = [
+            "records/date=2022-01-01/part-00000.parquet",
+            "records/date=2022-01-02/part-00000.parquet",
+        ];
         for p in old {
             fs::create_dir_all(dir.path().join(p).parent().unwrap()).unwrap();
             fs::write(dir.path().join(p), "old").unwrap();
@@ -298,9 +314,14 @@ mod tests {
         let staging = Staging::prepare(dir.path(), false).unwrap();
         assert_eq!(staging.previous().unwrap().files.len(), 2);
         stage(&staging, old[0]);
-        let done = staging.publish(&table(&old[..1]), &manifest(&old[..1])).unwrap();
+        let done = staging
+            .publish(&table(&old[..1]), &manifest(&old[..1]))
+            .unwrap();
         assert_eq!(done.removed, vec![old[1].to_owned()]);
-        assert_eq!(done.foreign, vec!["records/date=2022-01-02/notes.txt".to_owned()]);
+        assert_eq!(
+            done.foreign,
+            vec!["records/date=2022-01-02/notes.txt".to_owned()]
+        );
         assert_eq!(fs::read_to_string(dir.path().join(old[0])).unwrap(), old[0]);
         assert_eq!(
             fs::read_to_string(dir.path().join("records/date=2022-01-02/notes.txt")).unwrap(),
@@ -320,7 +341,10 @@ mod tests {
             let dir = tempfile::tempdir().unwrap();
             fs::write(dir.path().join(MANIFEST), text).unwrap();
             let err = Staging::prepare(dir.path(), true).unwrap_err();
-            assert!(err.to_string().contains("not written by eblog"), "{text}: {err}");
+            assert!(
+                err.to_string().contains("not written by eblog"),
+                "{text}: {err}"
+            );
             assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "{text}");
         }
     }
@@ -340,7 +364,9 @@ mod tests {
         fs::write(dir.path().join(path), "mine").unwrap();
         let staging = Staging::prepare(dir.path(), true).unwrap();
         stage(&staging, path);
-        let err = staging.publish(&table(&[path]), &manifest(&[path])).unwrap_err();
+        let err = staging
+            .publish(&table(&[path]), &manifest(&[path]))
+            .unwrap_err();
         assert!(err.to_string().contains("not written by eblog"), "{err}");
         assert_eq!(fs::read_to_string(dir.path().join(path)).unwrap(), "mine");
         assert!(!dir.path().join(MANIFEST).exists());

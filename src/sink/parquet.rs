@@ -1905,7 +1905,11 @@ mod tests {
         writer
             .write(&records_batch(&records(), None).unwrap())
             .unwrap();
-        assert!(dir.path().join(".out.parquet.tmp").exists());
+        let temporary = all_files(dir.path());
+        assert_eq!(temporary.len(), 1);
+        assert!(temporary[0]
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(".out.parquet.eblog-")));
         assert!(!path.exists());
         assert_eq!(writer.finish().unwrap(), 8);
         assert_eq!(all_files(dir.path()), std::slice::from_ref(&path));

@@ -395,7 +395,7 @@ fn random_bytes_become_unparsed_records_and_strict_fails() {
 }
 
 #[test]
-fn a_64_mb_line_is_one_record_in_every_subcommand() {
+fn a_64_mb_line_is_cut_at_the_cap_or_kept_whole_under_a_raised_one() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("eb-engine.log");
     let head = "2022/06/14 10:41:12.923512 [INFO] Running command /bin/sh -c echo ";
@@ -405,7 +405,34 @@ fn a_64_mb_line_is_one_record_in_every_subcommand() {
     text.push('\n');
     text.push_str(ENGINE_LINE);
     std::fs::write(&path, &text).unwrap();
+    // At the default cap (8 MiB): eight pieces of the line, unparsed, every byte in one of
+    // them, offsets chained; the next line is a record again.
     let out = eblog([OsStr::new("parse"), path.as_os_str()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let records = json_lines(&out.stdout);
+    let line_len = (text.len() - ENGINE_LINE.len()) as u64;
+    let pieces = &records[..records.len() - 1];
+    assert_eq!(
+        pieces.len(),
+        9,
+        "64 MiB + the stamp: 8 full pieces and a short one"
+    );
+    let mut offset = 0;
+    for piece in pieces {
+        assert_eq!(piece["reason"], "record_too_large");
+        assert_eq!(piece["offset"].as_u64(), Some(offset));
+        assert!(piece["bytes"].as_u64().unwrap() <= 8 << 20);
+        offset += piece["bytes"].as_u64().unwrap();
+    }
+    assert_eq!(offset, line_len);
+    assert_eq!(records[records.len() - 1]["line"].as_u64(), Some(2));
+    // Under a raised cap, the line is one record.
+    let out = eblog([
+        OsStr::new("parse"),
+        OsStr::new("--max-record-bytes"),
+        OsStr::new("65MiB"),
+        path.as_os_str(),
+    ]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let records = json_lines(&out.stdout);
     assert_eq!(records.len(), 2);
@@ -537,9 +564,12 @@ fn a_zip_with_one_bad_entry_keeps_the_good_ones() {
     assert!(
         sources.last().unwrap().ends_with("/cfn-hup.log") && !sources.last().unwrap().contains('!')
     );
-    assert!(!records
-        .iter()
-        .any(|r| r["message"].as_str().unwrap().contains("ENTRY-MARKER")));
+    // Members are streamed, never inflated whole: what came before the bad checksum was
+    // parsed, and the error says so.
+    assert!(
+        err.contains("bundle.zip!/var/log/cfn-hup.log") && err.contains("those were parsed"),
+        "{err}"
+    );
 
     let dataset = dir.path().join("dataset");
     let out = eblog([
@@ -554,7 +584,8 @@ fn a_zip_with_one_bad_entry_keeps_the_good_ones() {
     let manifest: Value =
         serde_json::from_slice(&std::fs::read(dataset.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["scan"]["errors"], 1);
-    assert_eq!(manifest["scan"]["records"], 2);
+    // The good member, the good file, and the bad member's line read before the check.
+    assert_eq!(manifest["scan"]["records"], 3);
     for sub in ["commands", "diagnose"] {
         let out = eblog([OsStr::new(sub), zip_path.as_os_str(), good.as_os_str()]);
         assert_fails_with(&out, "bundle.zip!/var/log/cfn-hup.log");
@@ -1071,13 +1102,21 @@ fn a_full_disk_under_out_leaves_no_complete_looking_dataset() {
     )
     .unwrap();
 
-    // The manifest, written last, marks a dataset complete: its temporary file is on a
-    // full disk (a previous dataset's directory, with `.manifest.json.tmp` → /dev/full).
+    // A previous dataset stays as it was when the new one cannot be completed: the new
+    // one is staged and published only when complete.
     let out_dir = dir.path().join("dataset");
-    std::fs::create_dir(&out_dir).unwrap();
-    std::fs::write(out_dir.join("manifest.json"), "{}").unwrap();
-    std::os::unix::fs::symlink("/dev/full", out_dir.join(".manifest.json.tmp")).unwrap();
-    let out = eblog([
+    let small = samples_dir().join("al2/eb-engine.log");
+    let first = eblog([
+        OsStr::new("scan"),
+        OsStr::new("--quiet"),
+        OsStr::new("--out"),
+        out_dir.as_os_str(),
+        small.as_os_str(),
+    ]);
+    assert_eq!(code(&first), 0, "{}", stderr(&first));
+    let manifest = std::fs::read(out_dir.join("manifest.json")).unwrap();
+    let before = listing(&out_dir);
+    let out = with_file_size_limit(&[
         OsStr::new("scan"),
         OsStr::new("--quiet"),
         OsStr::new("--out"),
@@ -1086,14 +1125,16 @@ fn a_full_disk_under_out_leaves_no_complete_looking_dataset() {
     ]);
     assert_fails_with(
         &out,
-        &format!(
-            "eblog: --out {}: No space left on device",
-            out_dir.display()
-        ),
+        &format!("eblog: --out {}: File too large", out_dir.display()),
     );
-    assert!(
-        !out_dir.join("manifest.json").exists(),
-        "no manifest: not complete"
+    assert_eq!(
+        std::fs::read(out_dir.join("manifest.json")).unwrap(),
+        manifest
+    );
+    assert_eq!(
+        listing(&out_dir),
+        before,
+        "the previous dataset is untouched"
     );
 
     // The tables' files: a write limit (RLIMIT_FSIZE, with SIGXFSZ ignored, so writes fail
@@ -1178,24 +1219,61 @@ fn parse_output_files_on_a_full_disk() {
     );
     std::fs::remove_file(&big).unwrap();
 
-    // `--to parquet -o FILE`: written as `.FILE.tmp`, renamed when complete. On a full disk
-    // there is no FILE, and the temporary file is removed.
+    // `--to parquet -o FILE`: written under a temporary name, renamed when complete. When
+    // the disk fills up there is no FILE, and the temporary file is removed.
     let parquet = dir.path().join("out.parquet");
-    let temp = dir.path().join(".out.parquet.tmp");
-    std::os::unix::fs::symlink("/dev/full", &temp).unwrap();
-    let out = eblog([
+    let big = dir.path().join("big.log");
+    std::fs::write(&big, std::fs::read(&log).unwrap().repeat(200)).unwrap();
+    let out = with_file_size_limit(&[
         OsStr::new("parse"),
         OsStr::new("--to"),
         OsStr::new("parquet"),
         OsStr::new("-o"),
         parquet.as_os_str(),
-        log.as_os_str(),
+        big.as_os_str(),
     ]);
     assert_fails_with(
         &out,
-        &format!("eblog: {}: No space left on device", parquet.display()),
+        &format!("eblog: {}: File too large", parquet.display()),
     );
-    assert!(!parquet.exists() && std::fs::symlink_metadata(&temp).is_err());
+    assert!(!parquet.exists());
+    assert_eq!(
+        listing(dir.path()),
+        vec!["big.log".to_owned()],
+        "no temporary file is left"
+    );
+    // A device that is full is written in place, fails, and stays the device.
+    let out = eblog([
+        OsStr::new("parse"),
+        OsStr::new("--to"),
+        OsStr::new("parquet"),
+        OsStr::new("-o"),
+        OsStr::new("/dev/full"),
+        log.as_os_str(),
+    ]);
+    assert_fails_with(&out, "eblog: /dev/full: No space left on device");
+    assert!(std::os::unix::fs::FileTypeExt::is_char_device(
+        &std::fs::metadata("/dev/full").unwrap().file_type()
+    ));
+}
+
+/// The files under `dir`, relative and sorted.
+#[cfg(target_os = "linux")]
+fn listing(dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    files.sort();
+    files
 }
 
 #[test]

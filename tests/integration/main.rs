@@ -9,5 +9,6 @@ mod follow;
 mod hardening;
 mod inputs;
 mod properties;
+mod safety;
 mod samples;
 mod scanner;

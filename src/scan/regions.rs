@@ -1,0 +1,501 @@
+//! Planning one input that is read region by region: a large plain file (mapped or read),
+//! or a stream of unknown length — a gzip file or zip member decompressed as it is read, a
+//! FIFO, a character device. Each region is cut into chunks at record starts and the
+//! chunks are parsed in parallel, so memory is bounded by the regions in flight, never by
+//! the input: a gzip or zip member is never inflated whole, and an entry's declared size
+//! is never trusted.
+
+use super::source::{Region, RegionReader};
+use super::{next_cut, Encoder, InputReport, Job, Planner, Task};
+use crate::decode::Context;
+use crate::framing::{wrapper, DETECT_WINDOW};
+use crate::pipeline::{choose_format, infer_year, is_foreign};
+use crate::record::Format;
+use flate2::read::MultiGzDecoder;
+use std::io::{self, BufRead, BufReader, Read, Seek};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A wrapper (tail bundle, CloudWatch download) is unwrapped in memory up to this size;
+/// a larger one is parsed as a plain log of the format its content shows.
+pub const WRAPPER_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const ZIP_MAGIC: [u8; 4] = *b"PK\x03\x04";
+
+/// Bytes of an input, region by region.
+pub(super) trait Regions {
+    /// The bytes from `start` to `end`, fewer at the end of the input.
+    fn region(&mut self, start: u64, end: u64) -> io::Result<Region>;
+    /// The input's length, `u64::MAX` while a stream's end has not been reached.
+    fn len(&self) -> u64;
+}
+
+impl Regions for RegionReader {
+    fn region(&mut self, start: u64, end: u64) -> io::Result<Region> {
+        RegionReader::region(self, start, end)
+    }
+
+    fn len(&self) -> u64 {
+        RegionReader::len(self)
+    }
+}
+
+/// A stream read forward into regions: only the bytes from the last region's start on
+/// are held. A read error ends the stream; what was read before it is parsed, and the
+/// error is reported with the offset it stopped at.
+pub(super) struct StreamRegions<R: Read> {
+    reader: R,
+    buf: Vec<u8>,
+    buf_start: u64,
+    end: bool,
+    error: Option<io::Error>,
+}
+
+impl<R: Read> StreamRegions<R> {
+    /// A stream whose first bytes, `head`, were read already.
+    pub(super) fn new(reader: R, head: Vec<u8>) -> Self {
+        Self {
+            reader,
+            buf: head,
+            buf_start: 0,
+            end: false,
+            error: None,
+        }
+    }
+
+    /// A stream that ended with `error` after its first bytes, `head`.
+    fn ended(reader: R, head: Vec<u8>, error: &io::Error) -> Self {
+        Self {
+            error: Some(cut_short(error, head.len() as u64)),
+            end: true,
+            ..Self::new(reader, head)
+        }
+    }
+
+    /// The read error that ended the stream, if one did.
+    pub(super) fn take_error(&mut self) -> Option<io::Error> {
+        self.error.take()
+    }
+
+    fn fill(&mut self, want: usize) {
+        let mut block = vec![0u8; 256 * 1024];
+        while self.buf.len() < want && !self.end {
+            let room = (want - self.buf.len()).min(block.len());
+            match self.reader.read(&mut block[..room]) {
+                Ok(0) => self.end = true,
+                Ok(n) => self.buf.extend_from_slice(&block[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.error = Some(cut_short(&e, self.buf_start + self.buf.len() as u64));
+                    self.end = true;
+                }
+            }
+        }
+    }
+}
+
+impl<R: Read> Regions for StreamRegions<R> {
+    fn region(&mut self, start: u64, end: u64) -> io::Result<Region> {
+        // Regions are asked for in order: bytes before `start` are done with.
+        let drop = usize::try_from(start.saturating_sub(self.buf_start))
+            .map_err(io::Error::other)?
+            .min(self.buf.len());
+        self.buf.drain(..drop);
+        self.buf_start += drop as u64;
+        let want = usize::try_from(end.saturating_sub(self.buf_start)).map_err(io::Error::other)?;
+        self.fill(want);
+        Ok(Region::Read(self.buf[..want.min(self.buf.len())].to_vec()))
+    }
+
+    fn len(&self) -> u64 {
+        if self.end {
+            self.buf_start + self.buf.len() as u64
+        } else {
+            u64::MAX
+        }
+    }
+}
+
+/// Reads up to `max` bytes (fewer at the end of the input), and the error that stopped
+/// the reading early, if one did (what was read before it is kept).
+fn read_head(reader: &mut impl Read, max: usize) -> (Vec<u8>, Option<io::Error>) {
+    let mut head = Vec::with_capacity(max.min(DETECT_WINDOW));
+    let error = reader.take(max as u64).read_to_end(&mut head).err();
+    (head, error)
+}
+
+/// A read error, saying how far the reading got.
+fn cut_short(e: &io::Error, at: u64) -> io::Error {
+    io::Error::new(
+        e.kind(),
+        format!("{e} (after {at} decompressed bytes; those were parsed)"),
+    )
+}
+
+/// What one streamed input is called.
+pub(super) struct Names {
+    /// `source` of its records.
+    pub source: String,
+    /// The name format detection looks at (`.gz` removed, the member's path).
+    pub name: PathBuf,
+    /// Named by the user (never skipped).
+    pub explicit: bool,
+    /// Year and month it was written, when known.
+    pub written: Option<(i32, u32)>,
+}
+
+fn strip_gz(name: &Path) -> PathBuf {
+    match name.extension() {
+        Some(ext) if ext == "gz" => name.with_extension(""),
+        _ => name.to_path_buf(),
+    }
+}
+
+impl<E: Encoder> Planner<'_, '_, E> {
+    /// A large plain file, read region by region.
+    pub(super) fn large_file(
+        &mut self,
+        key: usize,
+        job: Job,
+        file: std::fs::File,
+        meta: std::fs::Metadata,
+        head: &[u8],
+    ) -> io::Result<()> {
+        let names = Names {
+            source: job.path.to_string_lossy().into_owned(),
+            name: job.path.clone(),
+            explicit: job.explicit,
+            written: meta.modified().ok().map(crate::input::year_month),
+        };
+        let Some(ctx) = self.context(key, &names, head, meta.len()) else {
+            return Ok(());
+        };
+        let mut reader =
+            RegionReader::new(file, meta.len(), meta.modified().ok(), self.options.mmap);
+        if reader.is_empty() {
+            return self.push(
+                Task::File {
+                    key,
+                    path: job.path,
+                    explicit: job.explicit,
+                },
+                0,
+            );
+        }
+        self.chunks(key, &ctx, &mut reader)
+    }
+
+    /// A file that is not a regular file (a FIFO, a character device) or a compressed
+    /// file: streamed, decompressed as it is read.
+    pub(super) fn stream_file(&mut self, key: usize, job: Job) -> io::Result<()> {
+        let file = match std::fs::File::open(&job.path) {
+            Ok(f) => f,
+            Err(e) => return self.error(key, &job.path, e),
+        };
+        let written = file
+            .metadata()
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|m| m.modified().ok())
+            .map(crate::input::year_month);
+        let mut reader = BufReader::with_capacity(256 * 1024, file);
+        let magic = match reader.fill_buf() {
+            Ok(buf) => buf.get(..4).unwrap_or(buf).to_vec(),
+            Err(e) => return self.error(key, &job.path, e),
+        };
+        let names = Names {
+            source: job.path.to_string_lossy().into_owned(),
+            name: job.path.clone(),
+            explicit: job.explicit,
+            written,
+        };
+        if magic.starts_with(&ZIP_MAGIC) {
+            return match zip::ZipArchive::new(reader.into_inner()) {
+                Ok(archive) => self.zip_members(key, &names.source, archive),
+                Err(e) => self.error(key, &job.path, io::Error::other(e)),
+            };
+        }
+        self.stream(key, names, reader)
+    }
+
+    /// Streams `reader` (gunzipped first if it holds gzip) as one input.
+    fn stream(&mut self, key: usize, mut names: Names, mut reader: impl BufRead) -> io::Result<()> {
+        let gzip = reader.fill_buf().is_ok_and(|b| b.starts_with(&GZIP_MAGIC));
+        if gzip {
+            names.name = strip_gz(&names.name);
+            return self.stream_plain(key, names, MultiGzDecoder::new(reader));
+        }
+        self.stream_plain(key, names, reader)
+    }
+
+    fn stream_plain(&mut self, key: usize, names: Names, mut reader: impl Read) -> io::Result<()> {
+        let (head, error) = read_head(&mut reader, DETECT_WINDOW);
+        if error.is_none()
+            && self.options.parse.format.is_none()
+            && wrapper::detect(&head).is_some()
+        {
+            return self.wrapper(key, names, head, reader);
+        }
+        let Some(ctx) = self.context(key, &names, &head, head.len() as u64) else {
+            return Ok(());
+        };
+        let empty = head.is_empty();
+        let mut regions = match &error {
+            Some(e) => StreamRegions::ended(reader, head, e),
+            None => StreamRegions::new(reader, head),
+        };
+        if !empty {
+            self.chunks(key, &ctx, &mut regions)?;
+        }
+        match regions.take_error() {
+            Some(e) => self.stream_error(key, &names.source, e, 0),
+            None if empty => {
+                self.reports.entry(key).or_default().push(InputReport {
+                    source: names.source,
+                    format: ctx.format,
+                    ..InputReport::default()
+                });
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// A wrapper, read whole (up to [`WRAPPER_MAX_BYTES`]) and unwrapped by one task; a
+    /// larger one is parsed as a plain log.
+    fn wrapper(
+        &mut self,
+        key: usize,
+        names: Names,
+        head: Vec<u8>,
+        reader: impl Read,
+    ) -> io::Result<()> {
+        let mut data = head;
+        let mut reader = reader;
+        if let Err(e) = (&mut reader)
+            .take(WRAPPER_MAX_BYTES + 1 - data.len() as u64)
+            .read_to_end(&mut data)
+        {
+            return self.stream_error(key, &names.source, e, data.len() as u64);
+        }
+        if data.len() as u64 > WRAPPER_MAX_BYTES {
+            let Some(ctx) = self.context(key, &names, &data, data.len() as u64) else {
+                return Ok(());
+            };
+            let mut regions = StreamRegions::new(reader, data);
+            self.chunks(key, &ctx, &mut regions)?;
+            return match regions.take_error() {
+                Some(e) => self.stream_error(key, &names.source, e, 0),
+                None => Ok(()),
+            };
+        }
+        let bytes = data.len();
+        let unit = crate::input::Unit {
+            source: names.source,
+            name: names.name,
+            data,
+            explicit: names.explicit,
+            written: names.written,
+        };
+        self.push(Task::Unit { key, unit }, bytes)
+    }
+
+    /// The members of a zip archive, in name order, each streamed: a member's declared
+    /// size is never trusted, and no member is inflated whole.
+    pub(super) fn zip_members<R: Read + Seek>(
+        &mut self,
+        key: usize,
+        source: &str,
+        mut archive: zip::ZipArchive<R>,
+    ) -> io::Result<()> {
+        let mut names: Vec<(String, usize)> = (0..archive.len())
+            .filter_map(|i| archive.name_for_index(i).map(|n| (n.to_owned(), i)))
+            .filter(|(n, _)| !n.ends_with('/'))
+            .collect();
+        names.sort();
+        for (name, index) in names {
+            let member_source = format!("{source}!/{}", name.trim_start_matches('/'));
+            let member = match archive.by_index(index) {
+                Ok(member) => member,
+                Err(e) => {
+                    self.stream_error(key, &member_source, io::Error::other(e), 0)?;
+                    continue;
+                }
+            };
+            let mut reader = BufReader::with_capacity(256 * 1024, member);
+            if reader.fill_buf().is_ok_and(|b| b.starts_with(&ZIP_MAGIC)) {
+                let why = io::Error::other("a zip archive inside a zip archive is not opened");
+                drop(reader);
+                self.stream_error(key, &member_source, why, 0)?;
+                continue;
+            }
+            let names = Names {
+                source: member_source,
+                name: PathBuf::from(&name),
+                explicit: false,
+                written: None,
+            };
+            self.stream(key, names, reader)?;
+        }
+        Ok(())
+    }
+
+    /// Reports a read error of a streamed input.
+    fn stream_error(&mut self, key: usize, source: &str, e: io::Error, _at: u64) -> io::Result<()> {
+        self.reports.entry(key).or_default().push(InputReport {
+            source: source.to_owned(),
+            error: Some(e.to_string()),
+            ..InputReport::default()
+        });
+        Ok(())
+    }
+
+    /// The decoding context of an input, or `None` when it is skipped (found in a
+    /// directory or archive, of no known format: reported as skipped).
+    fn context(
+        &mut self,
+        key: usize,
+        names: &Names,
+        head: &[u8],
+        bytes: u64,
+    ) -> Option<Arc<Context>> {
+        let format = choose_format(self.options.parse.format, Some(&names.name), head);
+        if is_foreign(format, Some(&names.name)) && !names.explicit {
+            self.reports.entry(key).or_default().push(InputReport {
+                source: names.source.clone(),
+                bytes,
+                skipped: true,
+                ..InputReport::default()
+            });
+            return None;
+        }
+        let mut ctx = Context::new(&names.source, format, self.options.parse.zone);
+        if format == Some(Format::WebStdout) {
+            ctx.year = infer_year(head)
+                .or(names.written)
+                .or(self.options.parse.written);
+        }
+        Some(Arc::new(ctx))
+    }
+
+    /// Cuts `reader`'s bytes into segments, each into chunks at record starts, and spawns
+    /// a task per chunk.
+    fn chunks(
+        &mut self,
+        key: usize,
+        ctx: &Arc<Context>,
+        reader: &mut impl Regions,
+    ) -> io::Result<()> {
+        let format = ctx.format;
+        let (mut start, mut line) = (0u64, 1u64);
+        let mut continues = None;
+        while start < reader.len() {
+            let (region, end, forced) = self.segment(reader, start, format)?;
+            if end <= start {
+                break; // the file shrank while it was read: keep what was there
+            }
+            let region = Arc::new(region);
+            let mut len = (end - start) as usize;
+            let mut cuts = vec![0];
+            while let Some(next) = next_cut(
+                &region[..len],
+                cuts[cuts.len() - 1] + self.options.chunk_bytes,
+                format,
+            ) {
+                cuts.push(next);
+            }
+            if forced {
+                // End the region on a piece boundary of its last chunk, so that a line
+                // without end is cut into pieces of exactly the cap.
+                let cap = self.options.parse.max_record_bytes.max(1);
+                let last = cuts[cuts.len() - 1];
+                let aligned = last + (len - last) / cap * cap;
+                if aligned > last {
+                    len = aligned;
+                }
+            }
+            let end = start + len as u64;
+            cuts.push(len);
+            let ranges: Vec<Range<usize>> = cuts.windows(2).map(|w| w[0]..w[1]).collect();
+            // Sequential: the workers are busy with the tasks already spawned meanwhile.
+            let newlines: Vec<u64> = ranges
+                .iter()
+                .map(|r| memchr::memchr_iter(b'\n', &region[r.clone()]).count() as u64)
+                .collect();
+            let next_continues = forced.then(|| region[..len].last() != Some(&b'\n'));
+            for (range, n) in ranges.into_iter().zip(newlines) {
+                let bytes = range.len();
+                let task = Task::Chunk {
+                    key,
+                    region: Arc::clone(&region),
+                    offset: start + range.start as u64,
+                    range,
+                    line,
+                    ctx: Arc::clone(ctx),
+                    continues: continues.take(),
+                };
+                line += n;
+                self.push(task, bytes)?;
+            }
+            continues = next_continues;
+            start = end;
+        }
+        Ok(())
+    }
+
+    /// The region from `start` up to the first record start at or after
+    /// `start + segment_bytes` (or the end of the input), and whether the cut was forced:
+    /// when no record starts within the cap beyond that point, the region ends there,
+    /// inside a record longer than the cap (whose pieces are `record_too_large`).
+    fn segment(
+        &self,
+        reader: &mut impl Regions,
+        start: u64,
+        format: Option<Format>,
+    ) -> io::Result<(Region, u64, bool)> {
+        let target = self.options.segment_bytes;
+        // Past this much beyond `target` without a record start, the record under way is
+        // longer than the cap: the cut is forced.
+        let most = self
+            .options
+            .parse
+            .max_record_bytes
+            .saturating_add(64 * 1024);
+        let mut slack = (1024 * 1024).min(most);
+        loop {
+            let want_end = start.saturating_add((target + slack) as u64);
+            let region = reader.region(start, want_end)?;
+            let got_end = start + region.len() as u64;
+            if let Some(cut) = next_cut(&region, target, format) {
+                return Ok((region, start + cut as u64, false));
+            }
+            if got_end >= reader.len() || got_end < want_end {
+                // The rest of the input (a file may have shrunk since it was opened).
+                return Ok((region, got_end, false));
+            }
+            if slack >= most {
+                return Ok((region, got_end, true));
+            }
+            slack = slack.saturating_mul(4).min(most);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_gives_regions_in_order_and_learns_its_length() {
+        let data: Vec<u8> = (0..100u8).collect();
+        let mut regions = StreamRegions::new(&data[10..], data[..10].to_vec());
+        assert_eq!(regions.len(), u64::MAX);
+        assert_eq!(&regions.region(0, 30).unwrap()[..], &data[..30]);
+        assert_eq!(&regions.region(20, 60).unwrap()[..], &data[20..60]);
+        assert_eq!(&regions.region(60, 500).unwrap()[..], &data[60..]);
+        assert_eq!(regions.len(), 100);
+        assert!(regions.take_error().is_none());
+    }
+}
