@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 /// A wrapper (tail bundle, CloudWatch download) is unwrapped in memory up to this size;
 /// a larger one is parsed as a plain log of the format its content shows.
-pub const WRAPPER_MAX_BYTES: u64 = 64 * 1024 * 1024;
+pub const WRAPPER_MAX_BYTES: u64 = 32 * 1024 * 1024;
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const ZIP_MAGIC: [u8; 4] = *b"PK\x03\x04";
@@ -250,7 +250,7 @@ impl<E: Encoder> Planner<'_, '_, E> {
             self.chunks(key, &ctx, &mut regions)?;
         }
         match regions.take_error() {
-            Some(e) => self.stream_error(key, &names.source, e, 0),
+            Some(e) => self.stream_error(key, &names.source, e),
             None if empty => {
                 self.reports.entry(key).or_default().push(InputReport {
                     source: names.source,
@@ -278,7 +278,7 @@ impl<E: Encoder> Planner<'_, '_, E> {
             .take(WRAPPER_MAX_BYTES + 1 - data.len() as u64)
             .read_to_end(&mut data)
         {
-            return self.stream_error(key, &names.source, e, data.len() as u64);
+            return self.stream_error(key, &names.source, e);
         }
         if data.len() as u64 > WRAPPER_MAX_BYTES {
             let Some(ctx) = self.context(key, &names, &data, data.len() as u64) else {
@@ -287,7 +287,7 @@ impl<E: Encoder> Planner<'_, '_, E> {
             let mut regions = StreamRegions::new(reader, data);
             self.chunks(key, &ctx, &mut regions)?;
             return match regions.take_error() {
-                Some(e) => self.stream_error(key, &names.source, e, 0),
+                Some(e) => self.stream_error(key, &names.source, e),
                 None => Ok(()),
             };
         }
@@ -320,7 +320,7 @@ impl<E: Encoder> Planner<'_, '_, E> {
             let member = match archive.by_index(index) {
                 Ok(member) => member,
                 Err(e) => {
-                    self.stream_error(key, &member_source, io::Error::other(e), 0)?;
+                    self.stream_error(key, &member_source, io::Error::other(e))?;
                     continue;
                 }
             };
@@ -328,7 +328,7 @@ impl<E: Encoder> Planner<'_, '_, E> {
             if reader.fill_buf().is_ok_and(|b| b.starts_with(&ZIP_MAGIC)) {
                 let why = io::Error::other("a zip archive inside a zip archive is not opened");
                 drop(reader);
-                self.stream_error(key, &member_source, why, 0)?;
+                self.stream_error(key, &member_source, why)?;
                 continue;
             }
             let names = Names {
@@ -343,7 +343,7 @@ impl<E: Encoder> Planner<'_, '_, E> {
     }
 
     /// Reports a read error of a streamed input.
-    fn stream_error(&mut self, key: usize, source: &str, e: io::Error, _at: u64) -> io::Result<()> {
+    fn stream_error(&mut self, key: usize, source: &str, e: io::Error) -> io::Result<()> {
         self.reports.entry(key).or_default().push(InputReport {
             source: source.to_owned(),
             error: Some(e.to_string()),
@@ -392,7 +392,16 @@ impl<E: Encoder> Planner<'_, '_, E> {
         let (mut start, mut line) = (0u64, 1u64);
         let mut continues = None;
         while start < reader.len() {
-            let (region, end, forced) = self.segment(reader, start, format)?;
+            let (region, end, forced) = match self.segment(reader, start, format) {
+                Ok(segment) => segment,
+                // One input's read error is that input's: what came before is parsed,
+                // the error is reported with the offset, and the scan goes on.
+                Err(e) => {
+                    let why =
+                        io::Error::new(e.kind(), format!("read error at byte offset {start}: {e}"));
+                    return self.stream_error(key, &ctx.source, why);
+                }
+            };
             if end <= start {
                 break; // the file shrank while it was read: keep what was there
             }

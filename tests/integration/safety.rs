@@ -94,9 +94,16 @@ fn a_device_node_is_written_in_place_never_replaced() {
         stderr(&out)
     );
     assert!(fs::metadata(&full).unwrap().file_type().is_char_device());
+    // A socket cannot be opened for writing: an error, and the socket stays.
+    let socket = dir.path().join("sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    let out = write_to(&["parse", "-o"], &socket);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("sock"), "{}", stderr(&out));
+    assert!(fs::metadata(&socket).unwrap().file_type().is_socket());
     assert_eq!(
         fs::read_dir(dir.path()).unwrap().count(),
-        3,
+        4,
         "no temporary file left"
     );
 }
@@ -107,26 +114,33 @@ fn a_fifo_reader_gets_the_records_and_the_fifo_stays() {
     let fifo = dir.path().join("pipe");
     let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
     assert!(made.success());
-    for flags in [vec!["parse", "-o"], vec!["parse", "--to", "csv", "-o"]] {
+    for flags in output_flags() {
         let reader_path = fifo.clone();
         let reader = std::thread::spawn(move || {
-            let mut text = String::new();
+            let mut bytes = Vec::new();
             fs::File::open(reader_path)
                 .unwrap()
-                .read_to_string(&mut text)
+                .read_to_end(&mut bytes)
                 .unwrap();
-            text
+            bytes
         });
         let out = write_to(&flags, &fifo);
         assert_eq!(out.status.code(), Some(0), "{flags:?}: {}", stderr(&out));
-        let text = reader.join().unwrap();
-        let lines = text.lines().count();
-        assert!(lines > 20, "{flags:?}: the reader got {lines} lines");
-        if flags.len() == 2 {
-            assert_eq!(json_lines(text.as_bytes())[0]["format"], "engine");
-        } else {
-            assert!(text.starts_with("source,"), "{}", &text[..40]);
+        let bytes = reader.join().unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        match flags[..] {
+            ["parse", "-o"] => assert_eq!(json_lines(&bytes)[0]["format"], "engine"),
+            ["parse", "--to", "csv", "-o"] => assert!(text.starts_with("source,")),
+            ["parse", "--to", "parquet", "-o"] => {
+                assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"));
+            }
+            _ => assert!(text.starts_with("<!DOCTYPE html>"), "{}", &text[..40]),
         }
+        assert!(
+            bytes.len() > 2000,
+            "{flags:?}: the reader got {} bytes",
+            bytes.len()
+        );
         assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
     }
 }
@@ -339,7 +353,7 @@ fn an_endless_line_on_stdin_or_in_a_file_is_bounded() {
         &[OsStr::new("parse"), OsStr::new("-")],
         Some(Box::new(|mut pipe| {
             let block = vec![0u8; 1 << 20];
-            for _ in 0..600 {
+            for _ in 0..400 {
                 if pipe.write_all(&block).is_err() {
                     return;
                 }
@@ -351,8 +365,8 @@ fn an_endless_line_on_stdin_or_in_a_file_is_bounded() {
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("eb-engine.log");
-    // A sparse file: 1 GiB of zeros, no line end, no disk used.
-    fs::File::create(&file).unwrap().set_len(1 << 30).unwrap();
+    // A sparse file: 256 MiB of zeros (32 times the cap), no line end, no disk used.
+    fs::File::create(&file).unwrap().set_len(256 << 20).unwrap();
     for threads in ["1", "2", "8"] {
         let (code, peak) = peak_rss(
             &[
@@ -381,6 +395,11 @@ fn an_endless_line_on_stdin_or_in_a_file_is_bounded() {
     );
     assert_eq!(code, Some(0));
     assert!(peak > 0 && peak < LIMIT_KIB, "scan: peak RSS {peak} KiB");
+    for sub in ["commands", "diagnose"] {
+        let (code, peak) = peak_rss(&[OsStr::new(sub), file.as_os_str()], None);
+        assert_eq!(code, Some(0), "{sub}");
+        assert!(peak > 0 && peak < LIMIT_KIB, "{sub}: peak RSS {peak} KiB");
+    }
 }
 
 #[test]
