@@ -564,7 +564,8 @@ pub enum Event {
     /// Bytes that are not a record of the file's format.
     Unparsed {
         /// Why: `before_first_header`, `not_a_record` (a stray line where a record was
-        /// due), `unknown_format`.
+        /// due), `unknown_format`, `record_too_large` (a piece of a record longer than
+        /// `--max-record-bytes`).
         reason: &'static str,
     },
 }
