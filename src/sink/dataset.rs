@@ -9,11 +9,12 @@ use super::parquet::{
     events_batch, events_schema, records_batch, records_schema, FileWriter, PartitionFile,
     PartitionedWriter,
 };
-use crate::record::{Event, Record};
+use crate::record::Record;
 use crate::redact::Redactor;
 use crate::scan::{ChunkSink, Encoder, ScanSummary};
 use arrow_array::RecordBatch;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -99,20 +100,20 @@ pub struct TablesEncoder {
 }
 
 /// One row of the events table, for JSON-lines datasets (the Parquet table has the same
-/// columns).
+/// columns, from the same [`crate::sink::events::event_rows`]).
 #[derive(Serialize)]
-struct EventRow<'a> {
-    source: &'a str,
+struct JsonEventRow<'a> {
+    source: Cow<'a, str>,
     line: u64,
-    instance_id: Option<&'a str>,
-    command: Option<&'a str>,
+    instance_id: Option<Cow<'a, str>>,
+    command: Option<Cow<'a, str>>,
     record_kind: &'a str,
-    result_status: &'a str,
+    result_status: Cow<'a, str>,
     returncode: Option<i64>,
     ts: Option<String>,
     timestamp_unit: Option<eblog_grammars::result_json::TimestampUnit>,
-    severity: Option<&'a str>,
-    msg: &'a str,
+    severity: Option<Cow<'a, str>>,
+    msg: Cow<'a, str>,
 }
 
 /// The partition of a timestamp: its `YYYY-MM-DD`, else `unknown`.
@@ -122,7 +123,10 @@ pub(crate) fn date_of(ts: Option<&str>) -> String {
 }
 
 impl TablesEncoder {
-    fn jsonl(&self, records: &[Record]) -> io::Result<BTreeMap<(&'static str, String), Vec<u8>>> {
+    fn jsonl<'a>(
+        &self,
+        records: &'a [Record],
+    ) -> io::Result<BTreeMap<(&'static str, String), Vec<u8>>> {
         let mut parts: BTreeMap<(&'static str, String), Vec<u8>> = BTreeMap::new();
         let mut encoder = crate::sink::JsonLines::new(Vec::new(), self.redactor.clone());
         for record in records {
@@ -132,53 +136,38 @@ impl TablesEncoder {
                 .entry(("records", date_of(record.ts.as_deref())))
                 .or_default()
                 .extend_from_slice(&line);
-            let (result, command) = match &record.event {
-                Event::CommandResult {
-                    result: Some(r), ..
-                } => (r, None),
-                Event::ActionOutput {
-                    result: Some(r),
-                    action,
-                    ..
-                } => (r, Some(action.as_str())),
-                Event::ResultSent {
-                    payload: Some(p), ..
-                } => match &p.result {
-                    Some(r) => (r, p.command_name.as_deref()),
-                    None => continue,
-                },
-                _ => continue,
-            };
-            for entry in &result.results {
-                for event in &entry.events {
-                    let ts = event
-                        .timestamp_ms
-                        .and_then(|ms| crate::time::rfc3339_from_epoch_ms(ms, 3));
-                    let msg = match &self.redactor {
-                        Some(r) if r.might_contain_secret(&event.msg) => {
-                            r.redact_text(&event.msg).into_owned()
-                        }
-                        _ => event.msg.clone(),
-                    };
-                    let row = EventRow {
-                        source: &record.source,
-                        line: record.line,
-                        instance_id: record.instance_id.as_deref(),
-                        command,
-                        record_kind: record.kind(),
-                        result_status: entry.status.as_deref().unwrap_or(&result.status),
-                        returncode: entry.returncode,
-                        ts: ts.clone(),
-                        timestamp_unit: event.timestamp_unit,
-                        severity: event.severity.as_deref(),
-                        msg: &msg,
-                    };
-                    let date = date_of(ts.as_deref().or(record.ts.as_deref()));
-                    let out = parts.entry(("events", date)).or_default();
-                    sonic_rs::to_writer(&mut *out, &row).map_err(io::Error::other)?;
-                    out.push(b'\n');
+        }
+        let clean = |text: &'a str| -> Cow<'a, str> {
+            match &self.redactor {
+                Some(r) if r.might_contain_secret(text) => {
+                    Cow::Owned(r.redact_text(text).into_owned())
                 }
+                _ => Cow::Borrowed(text),
             }
+        };
+        for row in crate::sink::events::event_rows(records) {
+            let record = row.record;
+            let event = row.event;
+            let ts = event
+                .timestamp_ms
+                .and_then(|ms| crate::time::rfc3339_from_epoch_ms(ms, 3));
+            let date = date_of(ts.as_deref().or(record.ts.as_deref()));
+            let json = JsonEventRow {
+                source: clean(&record.source),
+                line: record.line,
+                instance_id: record.instance_id.as_deref().map(clean),
+                command: row.command.map(clean),
+                record_kind: record.kind(),
+                result_status: clean(row.status),
+                returncode: row.returncode,
+                ts,
+                timestamp_unit: event.timestamp_unit,
+                severity: event.severity.as_deref().map(clean),
+                msg: clean(&event.msg),
+            };
+            let out = parts.entry(("events", date)).or_default();
+            sonic_rs::to_writer(&mut *out, &json).map_err(io::Error::other)?;
+            out.push(b'\n');
         }
         Ok(parts)
     }
@@ -396,4 +385,72 @@ pub fn manifest_bytes(manifest: &Manifest<'_>) -> io::Result<Vec<u8>> {
     let mut text = serde_json::to_vec_pretty(manifest).map_err(io::Error::from)?;
     text.push(b'\n');
     Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{parse_buffer, ParseOptions};
+    use arrow_array::{Array, StringArray};
+
+    /// Both table formats take the `events` rows from one iterator: on a cfn-hup log with
+    /// actions' outputs and `Sending` results, every row agrees, `command` included.
+    #[test]
+    fn parquet_and_jsonl_events_agree_row_by_row() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/cfn-hup.log");
+        let text = fs::read(&path).unwrap();
+        let mut records: Vec<Record> = Vec::new();
+        parse_buffer(
+            "cfn-hup.log",
+            Some(&path),
+            &text,
+            ParseOptions::default(),
+            &mut records,
+        )
+        .unwrap();
+        let encode = |format| {
+            TablesEncoder {
+                redactor: Some(Redactor::new()),
+                format,
+            }
+            .encode(records.clone())
+            .unwrap()
+        };
+        let TablesChunk::Parquet(_, events) = encode(TableFormat::Parquet) else {
+            panic!("a Parquet chunk")
+        };
+        let TablesChunk::Jsonl(parts) = encode(TableFormat::Jsonl) else {
+            panic!("a JSON-lines chunk")
+        };
+        let lines: Vec<serde_json::Value> = parts
+            .iter()
+            .filter(|((table, _), _)| *table == "events")
+            .flat_map(|(_, bytes)| bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()))
+            .map(|l| serde_json::from_slice(l).unwrap())
+            .collect();
+        assert!(lines.len() >= 4, "{} rows", lines.len());
+        assert_eq!(lines.len(), events.num_rows());
+        let column = |name: &str| {
+            events
+                .column_by_name(name)
+                .unwrap()
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .unwrap()
+                .clone()
+        };
+        let (command, msg) = (column("command"), column("msg"));
+        let mut sorted: Vec<&serde_json::Value> = lines.iter().collect();
+        // JSON-lines parts are keyed by date: put the rows back in record order.
+        sorted.sort_by_key(|l| l["line"].as_u64());
+        for (i, line) in sorted.iter().enumerate() {
+            let parquet_command = command.is_valid(i).then(|| command.value(i));
+            assert_eq!(line["command"].as_str(), parquet_command, "row {i}");
+            assert_eq!(line["msg"].as_str(), Some(msg.value(i)), "row {i}");
+        }
+        assert!(
+            (0..events.num_rows()).any(|i| command.is_valid(i)),
+            "the Sending results name their command"
+        );
+    }
 }

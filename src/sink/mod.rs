@@ -4,6 +4,7 @@
 pub mod commands;
 pub mod csv;
 pub mod dataset;
+pub mod events;
 mod jsonl;
 pub mod ownership;
 pub mod parquet;

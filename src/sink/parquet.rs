@@ -565,28 +565,6 @@ pub fn records_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Res
     RecordBatch::try_new(records_schema(), columns).map_err(arrow_error)
 }
 
-/// The command result a record's event holds, with the command name it carries.
-fn held_result(event: &Event) -> Option<(&CommandResult, Option<&str>)> {
-    match event {
-        Event::CommandResult {
-            result: Some(result),
-            ..
-        }
-        | Event::ActionOutput {
-            result: Some(result),
-            ..
-        } => Some((result, None)),
-        Event::ResultSent {
-            payload: Some(payload),
-            ..
-        } => payload
-            .result
-            .as_ref()
-            .map(|result| (result, payload.command_name.as_deref())),
-        _ => None,
-    }
-}
-
 /// Builds the `events` batch ([`events_schema`]): one row per result event of every
 /// record in `records` that holds a command result, redacting like [`records_batch`].
 ///
@@ -609,43 +587,36 @@ pub fn events_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Resu
     let mut date = StringBuilder::new();
 
     let mut day = String::with_capacity(10);
-    for record in records {
-        let Some((result, command_name)) = held_result(&record.event) else {
-            continue;
-        };
+    for row in crate::sink::events::event_rows(records) {
+        let record = row.record;
         let red = redactor_for(redactor, record);
-        let record_instant = record.ts.as_deref().and_then(parse_ts);
-        let record_source = clean(red, &record.source);
-        let record_instance = clean_opt(red, record.instance_id.as_deref());
-        let record_command = clean_opt(red, command_name);
-        for entry in &result.results {
-            let entry_status = clean(red, entry.status.as_deref().unwrap_or(&result.status));
-            for event in &entry.events {
-                append_dict(&mut source, Some(&record_source))?;
-                line.append_value(record.line);
-                append_dict(&mut instance_id, record_instance.as_deref())?;
-                command.append_option(record_command.as_deref());
-                append_dict(&mut record_kind, Some(record.kind()))?;
-                result_status.append_value(&entry_status);
-                returncode.append_option(entry.returncode);
-                let instant = event.timestamp_ms.and_then(instant_from_millis);
-                ts.append_option(instant.map(|i| i.micros));
-                let unit = event.timestamp_unit.map(|u| match u {
-                    TimestampUnit::Seconds => "s",
-                    TimestampUnit::Milliseconds => "ms",
-                });
-                append_dict(&mut timestamp_unit, unit)?;
-                append_dict(
-                    &mut severity,
-                    clean_opt(red, event.severity.as_deref()).as_deref(),
-                )?;
-                msg.append_value(clean(red, &event.msg));
-                day.clear();
-                match instant.or(record_instant) {
-                    Some(i) if push_date(&mut day, i.date) => date.append_value(&day),
-                    _ => date.append_null(),
-                }
-            }
+        append_dict(&mut source, Some(&clean(red, &record.source)))?;
+        line.append_value(record.line);
+        append_dict(
+            &mut instance_id,
+            clean_opt(red, record.instance_id.as_deref()).as_deref(),
+        )?;
+        command.append_option(clean_opt(red, row.command).as_deref());
+        append_dict(&mut record_kind, Some(record.kind()))?;
+        result_status.append_value(clean(red, row.status));
+        returncode.append_option(row.returncode);
+        let event = row.event;
+        let instant = event.timestamp_ms.and_then(instant_from_millis);
+        ts.append_option(instant.map(|i| i.micros));
+        let unit = event.timestamp_unit.map(|u| match u {
+            TimestampUnit::Seconds => "s",
+            TimestampUnit::Milliseconds => "ms",
+        });
+        append_dict(&mut timestamp_unit, unit)?;
+        append_dict(
+            &mut severity,
+            clean_opt(red, event.severity.as_deref()).as_deref(),
+        )?;
+        msg.append_value(clean(red, &event.msg));
+        day.clear();
+        match instant.or_else(|| record.ts.as_deref().and_then(parse_ts)) {
+            Some(i) if push_date(&mut day, i.date) => date.append_value(&day),
+            _ => date.append_null(),
         }
     }
 
