@@ -188,11 +188,11 @@ impl Encoder for TablesEncoder {
 }
 
 /// A JSON-lines partition (`TABLE/date=D/part-00000.jsonl`) being written under a
-/// temporary name.
+/// temporary name. The file is opened for each write and closed after it, so a dataset
+/// of thousands of dates never holds thousands of open files.
 pub(crate) struct JsonlPart {
     temp: PathBuf,
     path: PathBuf,
-    file: io::BufWriter<File>,
     rows: u64,
 }
 
@@ -202,8 +202,8 @@ impl JsonlPart {
         let folder = table_dir.join(format!("date={date}"));
         fs::create_dir_all(&folder)?;
         let temp = folder.join(".part-00000.jsonl.tmp");
+        File::create(&temp)?;
         Ok(JsonlPart {
-            file: io::BufWriter::new(File::create(&temp)?),
             temp,
             path: folder.join("part-00000.jsonl"),
             rows: 0,
@@ -213,13 +213,16 @@ impl JsonlPart {
     /// Appends `rows` lines.
     pub(crate) fn write(&mut self, lines: &[u8], rows: u64) -> io::Result<()> {
         self.rows += rows;
-        self.file.write_all(lines)
+        fs::OpenOptions::new()
+            .append(true)
+            .open(&self.temp)?
+            .write_all(lines)
     }
 
-    /// Flushes and renames the file into place; returns it as the manifest lists it
-    /// (relative to `dir`).
-    pub(crate) fn finish(mut self, dir: &Path) -> io::Result<TableFile> {
-        self.file.flush()?;
+    /// Renames the file into place; returns it as the manifest lists it (relative to
+    /// `dir`).
+    pub(crate) fn finish(self, dir: &Path) -> io::Result<TableFile> {
+        // Not synced here: the dataset is synced once when it is published.
         fs::rename(&self.temp, &self.path)?;
         Ok(TableFile {
             path: self

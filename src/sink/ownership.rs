@@ -195,11 +195,12 @@ impl Staging {
                 fs::create_dir_all(parent)?;
             }
             fs::rename(self.staging.path().join(path), &dest)?;
-            crate::output::sync_parent(&dest);
         }
         let staged = self.staging.path().join(MANIFEST);
         fs::write(&staged, manifest)?;
-        fs::File::open(&staged)?.sync_all()?;
+        // Durability once for the whole dataset: its files, their directories and the
+        // staged manifest reach the disk before the manifest says the dataset is complete.
+        crate::output::sync_tree(&self.dir)?;
         fs::rename(&staged, self.dir.join(MANIFEST))?;
         crate::output::sync_parent(&self.dir.join(MANIFEST));
         let mut removed = Vec::new();

@@ -670,6 +670,17 @@ pub fn writer_properties() -> WriterProperties {
     builder.build()
 }
 
+/// `dir/.NAME.run-N.tmp`: the temporary name of run `N` of `dir/NAME`.
+fn run_path(path: &Path, run: u32) -> io::Result<PathBuf> {
+    let temp = temp_path(path)?;
+    let name = temp
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = name.trim_end_matches(".tmp");
+    Ok(path.with_file_name(format!("{name}.run-{run}.tmp")))
+}
+
 /// `dir/.NAME.tmp`: the temporary name of `dir/NAME` while it is written.
 fn temp_path(path: &Path) -> io::Result<PathBuf> {
     let name = path
@@ -681,18 +692,11 @@ fn temp_path(path: &Path) -> io::Result<PathBuf> {
     Ok(path.with_file_name(temp))
 }
 
-/// Finishes a writer (footer written, as `close()` does) and makes its bytes durable.
+/// Finishes a writer (footer written, as `close()` does). Not synced: a dataset is made
+/// durable once, when it is published ([`crate::output::sync_tree`]).
 fn close_writer(mut writer: ArrowWriter<File>) -> io::Result<()> {
     writer.finish().map_err(parquet_error)?;
-    writer.inner().sync_all()
-}
-
-/// Makes a rename in `dir` durable, where the platform lets a directory be opened.
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = File::open(dir) {
-        // Best effort: some platforms and file systems do not sync directories.
-        let _ = d.sync_all();
-    }
+    Ok(())
 }
 
 /// One file a [`PartitionedWriter`] wrote.
@@ -721,9 +725,10 @@ pub const PAGE_BYTES: usize = 128 * 1024;
 
 /// Most partitions a table keeps open: each open Parquet writer holds column buffers and
 /// encoder state outside the byte budget, so a fleet spanning months of dates would
-/// otherwise hold hundreds. The least recently written one is closed first; later rows of
-/// its date go to the next part file (`part-00001.parquet`). Which partitions close depends
-/// only on the order of the rows, so output stays deterministic.
+/// otherwise hold hundreds. The least recently written one is closed first, as a run;
+/// later rows of its date start another run, and [`PartitionedWriter::finish`] merges the
+/// runs of a date, in order, into its one file. Which partitions close depends only on the
+/// order of the rows, so output stays deterministic.
 pub const MAX_OPEN_PARTITIONS: usize = 6;
 
 /// Writes a Hive-partitioned table: `TABLE/date=YYYY-MM-DD/part-00000.parquet`, one file
@@ -768,10 +773,10 @@ struct Table {
     file_name: String,
     base_part: u32,
     partitions: BTreeMap<String, Partition>,
-    /// Files already closed (least recently used), still under their temporary names.
+    /// Runs already closed (least recently used): final path, temporary name, rows.
     closed: Vec<(PathBuf, PathBuf, u64)>,
-    /// The next part number of each date whose file was closed early.
-    next_part: BTreeMap<String, u32>,
+    /// How many runs each date has had, to name the next one.
+    runs: BTreeMap<String, u32>,
     writes: u64,
 }
 
@@ -826,7 +831,7 @@ impl PartitionedWriter {
                 base_part: 0,
                 partitions: BTreeMap::new(),
                 closed: Vec::new(),
-                next_part: BTreeMap::new(),
+                runs: BTreeMap::new(),
                 writes: 0,
             }),
         })
@@ -883,29 +888,80 @@ impl PartitionedWriter {
             }
             return Err(e);
         }
-        let mut files = Vec::with_capacity(closed.len());
-        for (i, (path, temp, rows)) in closed.iter().enumerate() {
-            if let Err(e) = fs::rename(temp, path) {
-                for (_, temp, _) in &closed[i..] {
-                    let _ = fs::remove_file(temp);
+        // The runs of each file, in the order they were written.
+        let mut by_path: BTreeMap<PathBuf, Vec<(PathBuf, u64)>> = BTreeMap::new();
+        for (path, temp, rows) in closed {
+            by_path.entry(path).or_default().push((temp, rows));
+        }
+        let mut files = Vec::with_capacity(by_path.len());
+        let mut pending: Vec<(PathBuf, Vec<(PathBuf, u64)>)> = by_path.into_iter().collect();
+        while let Some((path, runs)) = pending.pop() {
+            let done = self.t.complete(&path, &runs);
+            if let Err(e) = done {
+                for (_, runs) in pending.iter().chain(std::iter::once(&(path, runs))) {
+                    for (temp, _) in runs {
+                        let _ = fs::remove_file(temp);
+                    }
                 }
                 return Err(e);
             }
-            if let Some(dir) = path.parent() {
-                sync_dir(dir);
-            }
             files.push(PartitionFile {
-                path: path.clone(),
-                rows: *rows,
+                path,
+                rows: runs.iter().map(|(_, rows)| rows).sum(),
             });
         }
-        sync_dir(&self.t.table_dir);
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
     }
 }
 
 impl Table {
+    /// Puts the file at `path` in place from its runs: the one run renamed, or the runs
+    /// merged in order into one file (then removed).
+    fn complete(&self, path: &Path, runs: &[(PathBuf, u64)]) -> io::Result<()> {
+        if let [(temp, _)] = runs {
+            fs::rename(temp, path)?;
+        } else {
+            let merged = temp_path(path)?;
+            let result = self
+                .merge(&merged, runs)
+                .and_then(|()| fs::rename(&merged, path));
+            if result.is_err() {
+                let _ = fs::remove_file(&merged);
+            }
+            result?;
+            for (temp, _) in runs {
+                fs::remove_file(temp)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the rows of `runs`, in order, into one file at `into`, a row group at a
+    /// time (memory: one run's row group read, the budget's worth written).
+    fn merge(&self, into: &Path, runs: &[(PathBuf, u64)]) -> io::Result<()> {
+        use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+        let file = File::create(into)?;
+        let mut writer =
+            ArrowWriter::try_new(file, self.file_schema.clone(), Some(self.props.clone()))
+                .map_err(parquet_error)?;
+        for (temp, _) in runs {
+            let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(temp)?)
+                .map_err(parquet_error)?
+                .with_batch_size(8192)
+                .build()
+                .map_err(parquet_error)?;
+            for batch in reader {
+                let batch = batch.map_err(arrow_error)?;
+                writer.write(&batch).map_err(parquet_error)?;
+                if writer.in_progress_size() > self.budget.max(PAGE_BYTES) {
+                    writer.flush().map_err(parquet_error)?;
+                }
+            }
+        }
+        close_writer(writer)
+    }
+
     fn write(&mut self, batch: &RecordBatch) -> io::Result<()> {
         if batch.schema().fields() != self.schema.fields() {
             return Err(invalid_input(
@@ -984,11 +1040,10 @@ impl Table {
             }
             let dir = self.table_dir.join(format!("{DATE_COLUMN}={key}"));
             fs::create_dir_all(&dir)?;
-            let path = match self.next_part.get(key) {
-                Some(&part) => dir.join(part_name(part)),
-                None => dir.join(&self.file_name),
-            };
-            let temp = temp_path(&path)?;
+            let path = dir.join(&self.file_name);
+            let run = self.runs.entry(key.to_owned()).or_insert(0);
+            let temp = run_path(&path, *run)?;
+            *run += 1;
             let file = File::create(&temp)?;
             let writer =
                 ArrowWriter::try_new(file, self.file_schema.clone(), Some(self.props.clone()))
@@ -1022,8 +1077,6 @@ impl Table {
             return Ok(());
         };
         if let Some(p) = self.partitions.remove(&key) {
-            let next = self.next_part.get(&key).copied().unwrap_or(self.base_part) + 1;
-            self.next_part.insert(key, next);
             close_writer(p.writer)?;
             self.closed.push((p.path, p.temp, p.rows));
         }
@@ -1822,6 +1875,37 @@ mod tests {
         assert_eq!(u64s(&read(&files[1].path), "line"), [3, 6, 7, 8]);
     }
 
+    /// Rows of 20 dates, interleaved (more than [`MAX_OPEN_PARTITIONS`] are open at once):
+    /// still one file per date, its rows in input order, and no run left behind.
+    #[test]
+    fn many_interleaved_dates_still_give_one_file_per_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut table = PartitionedWriter::new(dir.path(), records_schema(), 1 << 20).unwrap();
+        let mut line = 0;
+        for round in 0..5 {
+            let batch: Vec<Record> = (1..=20)
+                .map(|day| {
+                    line += 1;
+                    let ts = format!("2022-01-{day:02}T10:00:{round:02}.000Z");
+                    record(line, Some(&ts), Event::Other, "x")
+                })
+                .collect();
+            table.write(&records_batch(&batch, None).unwrap()).unwrap();
+        }
+        let files = table.finish().unwrap();
+        assert_eq!(files.len(), 20);
+        assert!(files
+            .iter()
+            .all(|f| f.rows == 5 && f.path.ends_with("part-00000.parquet")));
+        assert_eq!(all_files(dir.path()).len(), 20, "no run left behind");
+        // 2022-01-03's rows: lines 3, 23, 43, 63, 83, in that order.
+        let third = files
+            .iter()
+            .find(|f| f.path.to_string_lossy().contains("2022-01-03"))
+            .unwrap();
+        assert_eq!(u64s(&read(&third.path), "line"), [3, 23, 43, 63, 83]);
+    }
+
     #[test]
     fn temporary_files_until_finish() {
         let dir = tempfile::tempdir().unwrap();
@@ -1830,10 +1914,10 @@ mod tests {
         table
             .write(&records_batch(&records()[..2], None).unwrap())
             .unwrap();
-        assert!(part.join(".part-00000.parquet.tmp").exists());
+        assert!(part.join(".part-00000.parquet.run-0.tmp").exists());
         assert!(!part.join("part-00000.parquet").exists());
         drop(table);
-        assert!(!part.join(".part-00000.parquet.tmp").exists());
+        assert!(!part.join(".part-00000.parquet.run-0.tmp").exists());
         assert!(!part.join("part-00000.parquet").exists());
 
         let mut table = PartitionedWriter::new(dir.path(), records_schema(), 1 << 20)

@@ -191,3 +191,57 @@ fn walk(root: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// A fleet whose dates spread over eight years: hosts each writing a line every third day,
+/// overlapping in time (the same days), in files that each span years.
+fn years(dir: &Path) -> Vec<PathBuf> {
+    let start = chrono::NaiveDate::from_ymd_opt(1995, 1, 1).unwrap();
+    (0..4)
+        .map(|host| {
+            let mut text = String::new();
+            for day in (host * 30..3000).step_by(3) {
+                let date = start + chrono::Days::new(day);
+                text.push_str(&format!(
+                    "{} 10:00:0{host},000 [INFO] command processing is alive.\n",
+                    date.format("%Y-%m-%d")
+                ));
+            }
+            let path = dir.join(format!("host-{host}/cfn-hup.log"));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            path.parent().unwrap().to_path_buf()
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn dates_over_years_give_one_file_per_partition_with_few_open_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let hosts = years(dir.path());
+    for to in ["parquet", "jsonl"] {
+        let out = dir.path().join(format!("dataset-{to}"));
+        // 64 open files at most: a writer holding a file per date would fail here.
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -n 64; exec \"$0\" \"$@\"")
+            .arg(assert_cmd::cargo::cargo_bin("eblog"))
+            .args(["scan", "--quiet", "--to", to, "-j", "2", "--out"])
+            .arg(&out)
+            .args(&hosts)
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "{to}: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        let files = walk(&out.join("records"));
+        let partitions: std::collections::BTreeSet<_> = files
+            .iter()
+            .map(|f| f.parent().unwrap().to_path_buf())
+            .collect();
+        assert!(partitions.len() > 990, "{to}: {} dates", partitions.len());
+        assert_eq!(files.len(), partitions.len(), "{to}: one file per date");
+    }
+}
