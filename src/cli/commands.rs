@@ -1,11 +1,13 @@
 //! `eblog commands` and `eblog diagnose`: command executions for people (a table, a
 //! report) and for machines (`--json`), and the HTML timeline.
 
+use super::args::SeverityArg;
 use super::collect::{Collector, Form, Row};
 use super::{
-    report_inputs, write_failed, CommandsArgs, DiagnoseArgs, EXIT_FAILURE, EXIT_OK, EXIT_USAGE,
+    report_inputs, write_failed, CommandsArgs, DiagnoseArgs, EXIT_FAILURE, EXIT_FOUND_FAILURE,
+    EXIT_OK, EXIT_USAGE,
 };
-use crate::correlate::diagnose::Diagnosis;
+use crate::correlate::diagnose::{Diagnosis, Severity};
 use crate::correlate::{is_relevant, shapes_executions, slim, BoxedRecords, Correlator, Status};
 use crate::pipeline::parse_buffer;
 use crate::record::Record;
@@ -219,7 +221,13 @@ pub(super) fn diagnose(args: &DiagnoseArgs) -> i32 {
         Ok(l) => l,
         Err(code) => return code,
     };
+    let min = match args.min_severity {
+        SeverityArg::Warning => Severity::Warning,
+        SeverityArg::Error => Severity::Error,
+    };
     let mut diagnoses = loaded.diagnoses;
+    diagnoses.retain(|d| d.severity >= min);
+    let failed = diagnoses.iter().any(|d| d.severity == Severity::Error);
     if let Some(redactor) = &loaded.redactor {
         diagnoses
             .iter_mut()
@@ -235,8 +243,11 @@ pub(super) fn diagnose(args: &DiagnoseArgs) -> i32 {
     if let Err(e) = written.and_then(|()| out.flush()) {
         return write_failed(&e);
     }
+    // An unreadable input wins: the diagnosis may then be missing what it held.
     if loaded.unreadable {
         EXIT_FAILURE
+    } else if failed {
+        EXIT_FOUND_FAILURE
     } else {
         EXIT_OK
     }
@@ -257,7 +268,7 @@ fn status_style(status: Status) -> Style {
         Status::Success => AnsiColor::Green,
         Status::Failure => AnsiColor::Red,
         Status::Timeout => AnsiColor::Yellow,
-        Status::Incomplete | Status::Skipped => AnsiColor::BrightBlack,
+        Status::Incomplete | Status::Running | Status::Skipped => AnsiColor::BrightBlack,
     };
     Style::new().fg_color(Some(colour.into())).bold()
 }
@@ -355,7 +366,8 @@ fn write_report(
         };
         writeln!(
             out,
-            "{bold}{}{bold:#} on {} at {}: {status} after {}{}",
+            "{}: {bold}{}{bold:#} on {} at {}: {status} after {}{}",
+            d.severity.name(),
             e.command,
             e.instance_id.as_deref().unwrap_or(&e.host),
             e.started.as_deref().unwrap_or("an unknown time"),
@@ -406,13 +418,13 @@ fn write_report(
             }
         }
         writeln!(out, "  look at:")?;
-        for source in d.look_at.iter().take(8) {
-            writeln!(out, "    {}:{}", source.file, source.line)?;
+        for range in d.look_at.iter().take(8) {
+            writeln!(out, "    {range}")?;
         }
         if d.look_at.len() > 8 {
             writeln!(
                 out,
-                "    ... {} more record(s) (--json lists them all)",
+                "    ... {} more place(s) (--json lists them all)",
                 d.look_at.len() - 8
             )?;
         }

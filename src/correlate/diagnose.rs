@@ -14,6 +14,32 @@ use std::sync::LazyLock;
 const AFTER_DEPLOY_US: i64 = 15 * 60 * 1_000_000;
 /// The most error lines a report shows.
 const MAX_ERROR_LINES: usize = 25;
+/// An application that did not answer after a deploy is a finding when the proxy's
+/// upstream errors last at least this long (first to last of the burst)...
+const SUSTAINED_US: i64 = 60 * 1_000_000;
+/// ... or number at least this many: a restart's single 502 is not.
+const SUSTAINED_ERRORS: usize = 10;
+
+/// How much a finding matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth a look: the deploy succeeded but the application did not answer for a
+    /// sustained time.
+    Warning,
+    /// A command failed or timed out.
+    Error,
+}
+
+impl Severity {
+    /// The name as serialized (`warning`, `error`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
 
 /// One hint: what the records suggest, and the evidence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,6 +57,9 @@ pub struct Hint {
 /// The diagnosis of one execution.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnosis {
+    /// `error` for a failed or timed-out command, `warning` for an application that
+    /// did not answer after a successful deploy.
+    pub severity: Severity,
     /// The execution diagnosed.
     #[serde(flatten)]
     pub execution: DiagnosedExecution,
@@ -43,10 +72,35 @@ pub struct Diagnosis {
     /// The error text trimmed to its last lines that matter.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_excerpt: Option<String>,
-    /// Where to look: the failing steps' records, then the rest of the execution's.
-    pub look_at: Vec<SourceRef>,
+    /// Where to look, as line ranges: the lines that say how the failing step failed
+    /// first (cfn-init's failure line and the command's output, the engine's error
+    /// line), then the hints' evidence, the failing steps' records and the rest of the
+    /// execution's; adjacent lines of one file are one range.
+    pub look_at: Vec<LineRange>,
     /// What the records suggest.
     pub hints: Vec<Hint>,
+}
+
+/// Lines of one file, `file:line` to `end_line`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineRange {
+    /// The input as records name it in `source`.
+    pub file: std::sync::Arc<str>,
+    /// First line, 1-based.
+    pub line: u64,
+    /// Last line (the same as `line` for a one-line record).
+    pub end_line: u64,
+}
+
+impl std::fmt::Display for LineRange {
+    /// `eb-engine.log:286` or `eb-engine.log:286-291`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.end_line > self.line {
+            write!(f, "{}:{}-{}", self.file, self.line, self.end_line)
+        } else {
+            write!(f, "{}:{}", self.file, self.line)
+        }
+    }
 }
 
 /// The execution fields a diagnosis repeats.
@@ -102,7 +156,12 @@ pub fn diagnose<R: std::borrow::Borrow<Record>>(
             } else if !e.status.is_failure() {
                 return None;
             }
-            Some(diagnosis(e, hints))
+            let severity = if e.status.is_failure() {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            Some(diagnosis(records, e, hints, severity))
         })
         .collect()
 }
@@ -112,7 +171,12 @@ fn is_deploy(command: &str) -> bool {
     c.contains("deploy") || c.contains("startup") || c.contains("env-launch")
 }
 
-fn diagnosis(e: &Execution, hints: Vec<Hint>) -> Diagnosis {
+fn diagnosis(
+    records: &Index<'_>,
+    e: &Execution,
+    hints: Vec<Hint>,
+    severity: Severity,
+) -> Diagnosis {
     let chain = failing_chain(&e.steps);
     // The step `failed_step` names: the deepest failing one that is not a shell command.
     let leaf = chain
@@ -121,26 +185,23 @@ fn diagnosis(e: &Execution, hints: Vec<Hint>) -> Diagnosis {
         .find(|s| s.kind != "command")
         .or(chain.last())
         .copied();
-    let mut look_at: Vec<SourceRef> = e.error_at.iter().cloned().collect();
-    for source in hints.iter().flat_map(|h| h.sources.iter()) {
+    let mut look_at: Vec<SourceRef> = leaf
+        .map(|l| cause_records(records, e, l))
+        .unwrap_or_default();
+    let rest = e
+        .error_at
+        .iter()
+        .chain(hints.iter().flat_map(|h| h.sources.iter()))
+        .chain(chain.iter().filter_map(|s| s.source.as_ref()))
+        .chain(&e.sources);
+    for source in rest {
         if !look_at.contains(source) {
             look_at.push(source.clone());
         }
     }
-    for source in failing_chain(&e.steps)
-        .into_iter()
-        .filter_map(|s| s.source.clone())
-    {
-        if !look_at.contains(&source) {
-            look_at.push(source);
-        }
-    }
-    for source in &e.sources {
-        if !look_at.contains(source) {
-            look_at.push(source.clone());
-        }
-    }
+    let look_at = ranges(records, &look_at);
     Diagnosis {
+        severity,
         execution: DiagnosedExecution {
             host: e.host.clone(),
             instance_id: e.instance_id.clone(),
@@ -158,6 +219,65 @@ fn diagnosis(e: &Execution, hints: Vec<Hint>) -> Diagnosis {
         look_at,
         hints,
     }
+}
+
+/// The records that say how a failing container command failed, in file order:
+/// cfn-init.log's `Command X (...) failed` and `Command X output:` lines, and
+/// cfn-init-cmd.log's output and `Exited with error code N` of that command.
+fn cause_records(records: &Index<'_>, e: &Execution, leaf: &Step) -> Vec<SourceRef> {
+    if leaf.kind != "container_command" {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let mut in_block = false;
+    for record in records_in(records, e) {
+        let Event::CfnCommand { name, status, .. } = &record.event else {
+            if in_block && matches!(record.event, Event::CommandOutput { .. }) {
+                found.push(source_of(record));
+            }
+            continue;
+        };
+        let named = name.as_deref() == Some(leaf.name.as_str());
+        match (record.format, *status) {
+            (Some(Format::CfnInit), "failure" | "output") if named => found.push(source_of(record)),
+            (Some(Format::CfnInitCmd), "start") => in_block = named,
+            (Some(Format::CfnInitCmd), "failure") if in_block => {
+                found.push(source_of(record));
+                in_block = false;
+            }
+            (Some(Format::CfnInitCmd), _) => in_block = false,
+            _ => {}
+        }
+    }
+    found
+}
+
+/// `sources` as line ranges, each record to its last line, a record that continues the
+/// range before it (same file, the next line or the one after: cfn-init-cmd.log's block
+/// lines between a command's output and its exit code) merged into it.
+fn ranges(records: &Index<'_>, sources: &[SourceRef]) -> Vec<LineRange> {
+    let mut out: Vec<LineRange> = Vec::new();
+    for source in sources {
+        let end_line = records
+            .by_place
+            .get(&(&*source.file, source.line))
+            .map_or(source.line, |r| r.end_line.max(source.line));
+        if let Some(last) = out.last_mut() {
+            let continues = last.file == source.file
+                && source.line >= last.line
+                && source.line <= last.end_line + 2;
+            if continues {
+                last.end_line = last.end_line.max(end_line);
+                continue;
+            }
+        }
+        out.push(LineRange {
+            file: source.file.clone(),
+            line: source.line,
+            end_line,
+        });
+    }
+    out
 }
 
 /// The failing steps, outermost first.
@@ -500,7 +620,9 @@ fn first_burst<'a, 'r>(errors: &'a [(i64, &'r Record)]) -> &'a [(i64, &'r Record
     &errors[..end]
 }
 
-/// After a successful deploy: the proxy could not reach the application.
+/// After a successful deploy: the proxy could not reach the application, for a minute or
+/// more or ten times or more in its first burst of upstream errors (a blip is not
+/// reported).
 fn app_unreachable(records: &Index<'_>, e: &Execution) -> Option<Hint> {
     let finished = e.end_us?;
     let host = records.host(&e.host)?;
@@ -510,6 +632,9 @@ fn app_unreachable(records: &Index<'_>, e: &Execution) -> Option<Hint> {
         finished + AFTER_DEPLOY_US,
     ));
     let (burst_start, burst_end) = (refused.first()?.0, refused.last()?.0);
+    if burst_end - burst_start < SUSTAINED_US && refused.len() < SUSTAINED_ERRORS {
+        return None;
+    }
     let gateway_errors = between(&host.gateway_errors, burst_start, burst_end + 1_000_000).len();
     let refused: Vec<&Record> = refused.iter().map(|(_, r)| *r).collect();
     let first = refused.first()?;

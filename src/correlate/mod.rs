@@ -22,6 +22,7 @@
 
 mod activity;
 mod cfn_hup;
+mod cfn_init;
 pub mod diagnose;
 mod engine;
 mod legacy;
@@ -354,6 +355,7 @@ pub fn correlate<R: Borrow<Record>>(records: &[R]) -> Vec<Execution> {
         let mut executions = legacy::executions(&host, &runs);
         executions.extend(engine::executions(&host, &runs));
         executions.extend(cfn_hup::unmatched(&host, &runs, &executions));
+        label_log_collection(&mut executions);
         for execution in &mut executions {
             execution.host.clone_from(&host.name);
             if execution.instance_id.is_none() {
@@ -367,6 +369,35 @@ pub fn correlate<R: Borrow<Record>>(records: &[R]) -> Vec<Execution> {
     // Chronological, like `last`; executions of one instant keep host order.
     all.sort_by_key(|e| e.start_us.unwrap_or(i64::MIN));
     all
+}
+
+/// The command that collected the logs being read (`bundle-log`, `tail-log`,
+/// `CMD-TailLogs`, `CMD-BundleLogs`) is still running when they are taken: a host's last
+/// execution, cut short by the end of its logs, is `RUNNING` rather than `INCOMPLETE`.
+fn label_log_collection(executions: &mut [Execution]) {
+    let last = executions
+        .iter_mut()
+        .max_by_key(|e| e.start_us.unwrap_or(i64::MIN));
+    if let Some(e) = last.filter(|e| e.status == Status::Incomplete && collects_logs(&e.command)) {
+        e.status = Status::Running;
+        running_steps(&mut e.steps);
+    }
+}
+
+/// Whether `command` is one of the log-collecting commands (`bundle-log`, `tail-log`,
+/// `CMD-BundleLogs`, `CMD-TailLogs`, `CMD-SystemTailLogs`).
+pub(crate) fn collects_logs(command: &str) -> bool {
+    let c = command.to_ascii_lowercase().replace(['-', '_'], "");
+    c.contains("taillog") || c.contains("bundlelog")
+}
+
+fn running_steps(steps: &mut [Step]) {
+    for step in steps {
+        if step.status == Status::Incomplete {
+            step.status = Status::Running;
+        }
+        running_steps(&mut step.steps);
+    }
 }
 
 /// Correlates records as they stream in, one host at a time, so memory holds the
@@ -541,6 +572,27 @@ mod tests {
             host_of("bundle.txt!/var/log/nginx/error.log"),
             "bundle.txt!/var/log"
         );
+    }
+
+    #[test]
+    fn log_collecting_commands_are_known_by_name() {
+        for name in [
+            "bundle-log",
+            "tail-log",
+            "CMD-TailLogs",
+            "CMD-BundleLogs",
+            "CMD-SystemTailLogs",
+        ] {
+            assert!(collects_logs(name), "{name}");
+        }
+        for name in [
+            "app-deploy",
+            "CMD-AppDeploy",
+            "restart-app-server",
+            "CMD-RestartAppServer",
+        ] {
+            assert!(!collects_logs(name), "{name}");
+        }
     }
 
     #[test]

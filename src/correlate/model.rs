@@ -15,6 +15,10 @@ pub enum Status {
     Timeout,
     /// The logs end before the command does (or begin after it started and hold no end).
     Incomplete,
+    /// The logs end while the command runs, and it is the command that collected them
+    /// (`bundle-log`, `tail-log`, `CMD-TailLogs`, ...): it was running when they were
+    /// taken. Not a failure.
+    Running,
     /// The command did not apply to this instance (the command processor's
     /// `Ignoring not applicable command`, a `FAILURE` with `returncode` 0): not a failure.
     Skipped,
@@ -28,6 +32,7 @@ impl Status {
             Status::Failure => "FAILURE",
             Status::Timeout => "TIMEOUT",
             Status::Incomplete => "INCOMPLETE",
+            Status::Running => "RUNNING",
             Status::Skipped => "SKIPPED",
         }
     }

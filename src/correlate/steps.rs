@@ -26,7 +26,7 @@ impl Step {
     }
 
     /// Fills in the serialized times from the internal ones.
-    fn seal(&mut self) {
+    pub(crate) fn seal(&mut self) {
         self.started = self.start_us.and_then(rfc3339);
         self.duration_ms = span_ms(self.start_us, self.end_us);
     }

@@ -17,10 +17,11 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 
 /// Statuses in the order the header and legend list them.
-const STATUS_ORDER: [Status; 5] = [
+const STATUS_ORDER: [Status; 6] = [
     Status::Failure,
     Status::Timeout,
     Status::Incomplete,
+    Status::Running,
     Status::Success,
     Status::Skipped,
 ];
@@ -362,7 +363,7 @@ fn status_class(status: Status) -> &'static str {
         Status::Success => "st-success",
         Status::Failure => "st-failure",
         Status::Timeout => "st-timeout",
-        Status::Incomplete => "st-incomplete",
+        Status::Incomplete | Status::Running => "st-incomplete",
         Status::Skipped => "st-skipped",
     }
 }

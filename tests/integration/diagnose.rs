@@ -1,0 +1,231 @@
+//! `eblog diagnose` (and `commands`) on whole hosts written for diagnosis: each case
+//! follows a failure to the line that names its cause (fixtures in
+//! `tests/fixtures/diagnose/`, one instance's `var/log` each).
+
+use crate::util::{eblog, json_lines};
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// The `var/log` of fixture host `case`.
+fn host(case: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/diagnose")
+        .join(case)
+        .join("var/log")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `eblog ARGS`: exit status and stdout.
+fn run(args: &[&str]) -> (i32, String) {
+    let out = eblog().args(args).output().expect("eblog runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("UTF-8 output"),
+    )
+}
+
+/// The executions of `commands --json` on `path`.
+fn executions(path: &str) -> Vec<Value> {
+    let (code, out) = run(&["commands", "--json", path]);
+    assert_eq!(code, 0, "commands --json {path}");
+    json_lines(out.as_bytes())
+}
+
+/// The diagnoses of `diagnose --json` on `path`, with the exit status.
+fn diagnoses(args: &[&str]) -> (i32, Vec<Value>) {
+    let mut all = vec!["diagnose", "--json"];
+    all.extend_from_slice(args);
+    let (code, out) = run(&all);
+    (code, json_lines(out.as_bytes()))
+}
+
+/// The failing steps of an execution, outermost first.
+fn failing_chain(execution: &Value) -> Vec<&Value> {
+    let mut chain = Vec::new();
+    let mut level = &execution["steps"];
+    while let Some(step) = level
+        .as_array()
+        .and_then(|s| s.iter().rev().find(|s| s["status"] == "FAILURE"))
+    {
+        chain.push(step);
+        level = &step["steps"];
+    }
+    chain
+}
+
+/// Where a source ref points, as `file-name:line`.
+fn place(source: &Value) -> String {
+    let file = source["file"].as_str().unwrap_or("?");
+    let name = file.rsplit('/').next().unwrap_or(file);
+    format!("{name}:{}", source["line"])
+}
+
+#[test]
+fn an_info_level_cfn_init_failure_is_followed_to_the_command_and_its_output() {
+    let all = executions(&host("cfn-init-info"));
+    assert_eq!(all.len(), 1, "{all:#?}");
+    let deploy = &all[0];
+    assert_eq!(deploy["command"], "app-deploy");
+    assert_eq!(deploy["status"], "FAILURE");
+    assert_eq!(
+        deploy["failed_step"],
+        "PreBuildEbExtension/Infra-EmbeddedPreBuild/prebuild_1_orders_api/02_logs_agent"
+    );
+    let chain = failing_chain(deploy);
+    let kinds: Vec<&str> = chain.iter().filter_map(|s| s["kind"].as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["instruction", "config_set", "config", "container_command"]
+    );
+    let command = chain[3];
+    assert_eq!(command["exit_code"], 1, "from cfn-init-cmd.log");
+    assert_eq!(
+        command["output"],
+        "$ chkconfig awslogs on\nerror reading information on service awslogs: No such file or directory"
+    );
+    assert_eq!(place(&command["source"]), "cfn-init.log:9");
+    // The config set's shell command that ran cfn-init failed too.
+    let shell = chain[1]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "command")
+        .unwrap();
+    assert!(shell["name"]
+        .as_str()
+        .unwrap()
+        .contains("/opt/aws/bin/cfn-init "));
+    assert_eq!(shell["status"], "FAILURE");
+    // The succeeded commands of the INFO-level log are steps as well.
+    let first = &chain[1]["steps"].as_array().unwrap()[1];
+    assert_eq!(first["name"], "prebuild_0_orders_api");
+    assert_eq!(first["status"], "SUCCESS");
+    assert_eq!(first["steps"][0]["name"], "01_state_dir");
+    assert_eq!(first["steps"][0]["started"], "2022-11-23T08:14:05.094Z");
+    // A failed `test` skips its command (02_seed_demo_data): no step, no failure; the
+    // passing test of 02_logs_agent adds no output to it.
+    assert_eq!(first["steps"].as_array().unwrap().len(), 1, "{first:#}");
+    let error = deploy["error"].as_str().unwrap();
+    assert!(error.starts_with("EbExtension build failed."), "{error}");
+    assert!(
+        error.ends_with(
+            "container command 02_logs_agent failed (exit code 1):\n$ chkconfig awslogs on\nerror reading information on service awslogs: No such file or directory"
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_diagnosis_of_a_cfn_init_failure_quotes_the_cause() {
+    let (_, found) = diagnoses(&[&host("cfn-init-info")]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let d = &found[0];
+    assert_eq!(d["failed_step_kind"], "container_command");
+    assert_eq!(place(&d["failed_step_source"]), "cfn-init.log:9");
+    assert!(d["error_excerpt"]
+        .as_str()
+        .unwrap()
+        .contains("error reading information on service awslogs: No such file or directory"));
+    let look_at: Vec<String> = d["look_at"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| format!("{}-{}", place(r), r["end_line"]))
+        .collect();
+    assert_eq!(
+        look_at[..3],
+        [
+            "cfn-init-cmd.log:27-29",
+            "cfn-init.log:9-9",
+            "eb-engine.log:27-28"
+        ],
+        "the command's output and exit code, cfn-init's failure line, the engine's error"
+    );
+    let (_, report) = run(&["diagnose", &host("cfn-init-info")]);
+    assert!(
+        report.contains("  look at:\n    ") && report.contains("/cfn-init-cmd.log:27-29\n"),
+        "{report}"
+    );
+    let hints: Vec<&str> = d["hints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["message"].as_str())
+        .collect();
+    assert!(
+        hints.contains(&"container command 02_logs_agent exited with status 1"),
+        "{hints:?}"
+    );
+}
+
+#[test]
+fn diagnose_exits_3_when_a_command_failed_and_0_when_nothing_did() {
+    let (code, found) = diagnoses(&[&host("cfn-init-info")]);
+    assert_eq!(code, 3, "a failed deploy");
+    assert_eq!(found[0]["severity"], "error");
+    let (code, found) = diagnoses(&[&host("restart-blip")]);
+    assert_eq!(code, 0, "nothing failed: {found:#?}");
+    assert!(found.is_empty(), "{found:#?}");
+    // An unreadable input wins over a found failure (the diagnosis may miss what it held).
+    let missing = format!("{}/no-such-file.log", host("cfn-init-info"));
+    let (code, _) = diagnoses(&[&host("cfn-init-info"), &missing]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_single_502_during_a_restart_is_not_a_finding_and_the_log_collector_is_running() {
+    let (code, out) = run(&["diagnose", &host("restart-blip")]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("nothing failed: 2 command execution(s)"),
+        "{out}"
+    );
+    let all = executions(&host("restart-blip"));
+    let statuses: Vec<(&str, &str)> = all
+        .iter()
+        .map(|e| {
+            (
+                e["command"].as_str().unwrap(),
+                e["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [("app-deploy", "SUCCESS"), ("bundle-log", "RUNNING")]
+    );
+    let collecting = all[1]["steps"].as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (collecting["name"].as_str(), collecting["status"].as_str()),
+        (Some("GetBundleLogs"), Some("RUNNING"))
+    );
+}
+
+#[test]
+fn min_severity_error_leaves_out_an_app_that_stopped_answering() {
+    let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/al2");
+    let al2 = samples.to_string_lossy();
+    let (code, all) = diagnoses(&[&al2]);
+    assert_eq!(code, 3);
+    let severities: Vec<&str> = all.iter().filter_map(|d| d["severity"].as_str()).collect();
+    assert_eq!(severities, ["error", "error", "warning"]);
+    let (code, errors) = diagnoses(&["--min-severity", "error", &al2]);
+    assert_eq!(code, 3);
+    assert_eq!(errors.len(), 2);
+    assert!(errors.iter().all(|d| d["status"] == "FAILURE"));
+    let (code, report) = run(&["diagnose", &al2]);
+    assert_eq!(code, 3);
+    assert!(
+        report.starts_with("error: app-deploy on i-0f3a9c27e4b18d605"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "\nwarning: app-deploy on i-0d7e3a91c4b52f806 at 2022-09-14T18:40:41.530Z: SUCCESS"
+        ),
+        "{report}"
+    );
+    let (code, _) = run(&["diagnose", "--min-severity", "fatal", &al2]);
+    assert_eq!(code, 2, "usage error");
+}
