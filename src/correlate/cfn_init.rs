@@ -119,6 +119,9 @@ impl Reader {
                 self.output_line(&t.record.message);
                 true
             }
+            Event::Error { error, .. } if t.record.format == Some(Format::CfnInit) => {
+                self.config_error(error, &t.record.message)
+            }
             _ => false,
         };
         if used {
@@ -194,6 +197,42 @@ impl Reader {
             self.stack.open(1, step, start);
         }
         self.stack.innermost_of(&["container_command"])
+    }
+
+    /// An ERROR of cfn-init inside a config: a tool's failure (`chkconfig failed with
+    /// error 1. Output: ...`, `Yum failed. Output: ...`) is kept on the config, and
+    /// `Error encountered during build of X: reason` fails the config; when no container
+    /// command failed, the config is the failing step and those lines its error. The
+    /// build's own end (`BUILD FAILED`, `Unhandled exception during build`) is not used.
+    fn config_error(&mut self, error: &str, message: &str) -> bool {
+        const BUILD_ERROR: &str = "Error encountered during build of ";
+        if error.starts_with("Unhandled exception during build") || error.contains("BUILD FAILED") {
+            return false;
+        }
+        let Some(config) = self.stack.at_mut(0) else {
+            return false;
+        };
+        let command_failed = config.steps.iter().any(|s| s.status == Status::Failure);
+        let text = match error.strip_prefix(BUILD_ERROR) {
+            Some(rest) => {
+                config.status = Status::Failure;
+                // `config: reason`; the traceback below it is cfn-init's own.
+                let reason = rest.split_once(": ").map_or(rest, |(_, r)| r);
+                reason.to_owned()
+            }
+            None => match clean_error(message) {
+                Some(text) => text,
+                None => return false,
+            },
+        };
+        if !command_failed {
+            let output = config.output.get_or_insert_with(String::new);
+            if !output.is_empty() {
+                output.push('\n');
+            }
+            output.push_str(&text);
+        }
+        true
     }
 
     /// One line of cfn-init-cmd.log output, added to the open command's output.

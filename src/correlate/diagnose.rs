@@ -221,10 +221,17 @@ fn diagnosis(
     }
 }
 
-/// The records that say how a failing container command failed, in file order:
+/// The records that say how a failing container command (or config) failed, in file order:
 /// cfn-init.log's `Command X (...) failed` and `Command X output:` lines, and
 /// cfn-init-cmd.log's output and `Exited with error code N` of that command.
 fn cause_records(records: &Index<'_>, e: &Execution, leaf: &Step) -> Vec<SourceRef> {
+    if leaf.kind == "config" {
+        // A config that failed without a failing command: cfn-init's ERROR lines.
+        return records_in(records, e)
+            .filter(|r| r.format == Some(Format::CfnInit) && matches!(r.event, Event::Error { .. }))
+            .map(source_of)
+            .collect();
+    }
     if leaf.kind != "container_command" {
         return Vec::new();
     }

@@ -90,7 +90,7 @@ pub fn is_relevant(record: &Record) -> bool {
         ),
         Format::CfnInit => matches!(
             record.event,
-            Event::ConfigStart { .. } | Event::CfnCommand { .. }
+            Event::ConfigStart { .. } | Event::CfnCommand { .. } | Event::Error { .. }
         ),
         Format::CfnInitCmd => matches!(
             record.event,

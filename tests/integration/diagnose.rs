@@ -229,3 +229,25 @@ fn min_severity_error_leaves_out_an_app_that_stopped_answering() {
     let (code, _) = run(&["diagnose", "--min-severity", "fatal", &al2]);
     assert_eq!(code, 2, "usage error");
 }
+
+#[test]
+fn a_service_that_cfn_init_could_not_enable_fails_its_config_with_the_tools_output() {
+    let (code, found) = diagnoses(&[&host("cfn-init-service")]);
+    assert_eq!(code, 3);
+    let d = &found[0];
+    assert_eq!(
+        d["failed_step"],
+        "PreBuildEbExtension/Infra-EmbeddedPreBuild/prebuild_0_metrics"
+    );
+    assert_eq!(d["failed_step_kind"], "config");
+    let error = d["error_excerpt"].as_str().unwrap();
+    assert!(
+        error.ends_with("config prebuild_0_metrics failed:\nchkconfig failed with error 1. Output: error reading information on service awslogsd: No such file or directory\nCould not enable service awslogsd (return code 1)"),
+        "{error}"
+    );
+    assert_eq!(place(&d["look_at"][0]), "cfn-init.log:6");
+    assert_eq!(
+        d["look_at"][0]["end_line"], 18,
+        "the tool's error and cfn-init's verdict"
+    );
+}
