@@ -2,6 +2,7 @@
 //! which the application never answered), the failing step, the error trimmed to what
 //! matters, where to look, and hints drawn from the records around it.
 
+use super::host_year::HostYears;
 use super::steps::failed_leaf;
 use super::{host_of, micros, Execution, SourceRef, Status, Step};
 use crate::record::{Event, Format, Record};
@@ -52,6 +53,9 @@ pub struct Hint {
     /// Where the evidence is.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<SourceRef>,
+    /// The application's crash the hint quotes, summarised by its language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crash: Option<super::crash::Crash>,
 }
 
 /// The diagnosis of one execution.
@@ -359,7 +363,13 @@ struct HostIndex<'r> {
     environments: Vec<(i64, &'r Record)>,
     upstream_errors: Vec<(i64, &'r Record)>,
     gateway_errors: Vec<(i64, &'r Record)>,
+    /// The application's lines, their instants in the host's year (see [`HostYears`]).
     app_lines: Vec<(i64, &'r Record)>,
+    /// The years of the host's dated records.
+    years: HostYears,
+    /// The year the application's lines were given from the host's other logs, when
+    /// it differs from the one they were decoded with.
+    app_year: Option<i32>,
 }
 
 impl<'r> Index<'r> {
@@ -388,11 +398,24 @@ impl<'r> Index<'r> {
                     ..
                 } if record.format == Some(Format::NginxAccess) => &mut host.gateway_errors,
                 Event::AppOutput { .. } => &mut host.app_lines,
-                _ => continue,
+                _ => {
+                    host.years.add(us);
+                    continue;
+                }
             };
+            if record.format != Some(Format::WebStdout) {
+                host.years.add(us);
+            }
             list.push((us, record));
         }
         for host in index.hosts.values_mut() {
+            host.app_year = host
+                .app_lines
+                .first()
+                .and_then(|(us, _)| host.years.year_for(*us));
+            for (us, _) in &mut host.app_lines {
+                *us = host.years.adjust(*us);
+            }
             for list in [
                 &mut host.environments,
                 &mut host.upstream_errors,
@@ -435,6 +458,7 @@ fn failure_hints(records: &Index<'_>, e: &Execution) -> Vec<Hint> {
                     name.as_str()
                 ),
                 sources: error_source.clone(),
+                            crash: None,
             });
         }
     }
@@ -448,6 +472,7 @@ fn failure_hints(records: &Index<'_>, e: &Execution) -> Vec<Hint> {
                     leaf.name
                 ),
                 sources: error_source.clone(),
+                crash: None,
             });
         }
     }
@@ -456,6 +481,7 @@ fn failure_hints(records: &Index<'_>, e: &Execution) -> Vec<Hint> {
             kind: "out_of_memory",
             message: "the process was killed or could not allocate memory (exit status -9/137, ENOMEM): the instance looks out of memory; use a larger instance type or add swap".to_owned(),
             sources: error_source.clone(),
+                    crash: None,
         });
     }
     if PERMISSION.is_match(error) {
@@ -466,6 +492,7 @@ fn failure_hints(records: &Index<'_>, e: &Execution) -> Vec<Hint> {
             kind: "permission_denied",
             message: format!("permission denied running {hook}: hooks need the execute bit (chmod +x, or `git update-index --chmod=+x` before bundling)"),
             sources: error_source.clone(),
+                    crash: None,
         });
     }
     hints.extend(truncated(records, e));
@@ -508,6 +535,7 @@ fn empty_variables(records: &Index<'_>, e: &Execution) -> Vec<Hint> {
                     file: record.source.clone(),
                     line: record.line,
                 }],
+                crash: None,
             });
         }
     }
@@ -546,6 +574,7 @@ fn empty_env_flags(records: &Index<'_>, e: &Execution) -> Option<Hint> {
             names.iter().map(|n| format!("{n}=")).collect::<Vec<_>>().join(", ")
         ),
         sources: first.into_iter().collect(),
+            crash: None,
     })
 }
 
@@ -568,6 +597,7 @@ fn truncated(records: &Index<'_>, e: &Execution) -> Option<Hint> {
         kind: "truncated",
         message,
         sources: full.into_iter().collect(),
+        crash: None,
     })
 }
 
@@ -614,6 +644,7 @@ fn docker(e: &Execution) -> Option<Hint> {
         kind: "docker",
         message,
         sources: e.error_at.iter().cloned().collect(),
+        crash: None,
     })
 }
 
@@ -657,36 +688,79 @@ fn app_unreachable(records: &Index<'_>, e: &Execution) -> Option<Hint> {
             ", {gateway_errors} 502/503/504 response(s) in the access log"
         ));
     }
-    let app_lines: Vec<&Record> = between(&host.app_lines, finished, burst_start)
-        .iter()
-        .map(|(_, r)| *r)
-        .collect();
-    // From the first line that looks like an error (the crash), else the last lines.
-    let tail = match app_lines
-        .iter()
-        .position(|r| APP_ERROR.is_match(&r.message))
-    {
-        Some(i) => {
-            // A few lines of context: stack traces print the failing code above.
-            let from = i.saturating_sub(3);
-            &app_lines[from..app_lines.len().min(from + APP_LINES)]
+    let mut sources = vec![source_of(first)];
+    // The application restarts during the deploy and may crash before it ends (and
+    // its stamps may have whole seconds only); a crash loop prints over the whole
+    // burst. So the output is read from the deploy's start to the burst's end.
+    let from = e.start_us.unwrap_or(finished);
+    let timed_lines = between(&host.app_lines, from, burst_end);
+    let app_lines: Vec<&Record> = timed_lines.iter().map(|(_, r)| *r).collect();
+    let texts: Vec<&str> = app_lines.iter().map(|r| r.message.as_str()).collect();
+    let crash = super::crash::first_crash(&texts);
+    match &crash {
+        Some(c) => {
+            message.push_str("; the application crashed:\n");
+            message.push_str(&c.summary());
+            sources.extend(app_lines.get(c.at).map(|r| source_of(r)));
         }
-        None => &app_lines[app_lines.len().saturating_sub(APP_LINES)..],
-    };
-    if !tail.is_empty() {
-        message.push_str("; the application's output before the first error:");
-        for line in tail {
-            message.push_str("\n  ");
-            message.push_str(line.message.trim_end());
+        None => {
+            let before: Vec<&Record> = timed_lines
+                .iter()
+                .skip_while(|(us, _)| *us < finished)
+                .take_while(|(us, _)| *us <= burst_start)
+                .map(|(_, r)| *r)
+                .collect();
+            let tail = output_tail(&before);
+            if !tail.is_empty() {
+                message.push_str("; the application's output before the first error:");
+                for (line, count) in collapse(tail) {
+                    message.push_str("\n  ");
+                    message.push_str(line.trim_end());
+                    if count > 1 {
+                        message.push_str(&format!(" (x{count})"));
+                    }
+                }
+            }
+            sources.extend(tail.last().map(|r| source_of(r)));
         }
     }
-    let mut sources = vec![source_of(first)];
-    sources.extend(tail.last().map(|r| source_of(r)));
+    if let (Some(year), false) = (host.app_year, app_lines.is_empty()) {
+        message.push_str(&format!(
+            "\n(the application's stamps carry no year: {year}, from this host's other logs)"
+        ));
+    }
     Some(Hint {
         kind: "app_unreachable",
         message,
         sources,
+        crash,
     })
+}
+
+/// The application's lines to quote when no crash is recognised: from a few lines
+/// before the first line that looks like an error, else the last lines.
+fn output_tail<'a, 'r>(lines: &'a [&'r Record]) -> &'a [&'r Record] {
+    match lines.iter().position(|r| APP_ERROR.is_match(&r.message)) {
+        Some(i) => {
+            // A few lines of context: stack traces print the failing code above.
+            let from = i.saturating_sub(3);
+            &lines[from..lines.len().min(from + APP_LINES)]
+        }
+        None => &lines[lines.len().saturating_sub(APP_LINES)..],
+    }
+}
+
+/// Runs of one repeated line, each with its count.
+fn collapse<'r>(lines: &[&'r Record]) -> Vec<(&'r str, usize)> {
+    let mut runs: Vec<(&'r str, usize)> = Vec::new();
+    for record in lines {
+        let text = record.message.as_str();
+        match runs.last_mut() {
+            Some((last, count)) if last.trim_end() == text.trim_end() => *count += 1,
+            _ => runs.push((text, 1)),
+        }
+    }
+    runs
 }
 
 fn source_of(record: &Record) -> SourceRef {

@@ -23,8 +23,10 @@
 mod activity;
 mod cfn_hup;
 mod cfn_init;
+pub mod crash;
 pub mod diagnose;
 mod engine;
+mod host_year;
 mod legacy;
 mod model;
 mod steps;

@@ -251,3 +251,75 @@ fn a_service_that_cfn_init_could_not_enable_fails_its_config_with_the_tools_outp
         "the tool's error and cfn-init's verdict"
     );
 }
+
+/// The `app_unreachable` hint of the one diagnosis of `path`.
+fn unreachable_hint(path: &str) -> Value {
+    let (code, found) = diagnoses(&[path]);
+    assert_eq!(code, 0, "warnings leave the status 0");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["severity"], "warning");
+    let hint = found[0]["hints"][0].clone();
+    assert_eq!(hint["kind"], "app_unreachable");
+    hint
+}
+
+#[test]
+fn a_gunicorn_traceback_is_summarised_by_its_last_line_50_lines_down() {
+    let hint = unreachable_hint(&host("gunicorn-crash"));
+    let message = hint["message"].as_str().unwrap();
+    assert!(
+        message.contains("the application crashed:\nPython crash: ModuleNotFoundError: No module named 'pkg_resources' (seen 2 times)\n  File \"/var/app/current/catalog/versioning.py\", line 3, in <module>\n      import pkg_resources"),
+        "{message}"
+    );
+    let crash = &hint["crash"];
+    assert_eq!(crash["language"], "python");
+    assert_eq!(crash["repeated"], 2);
+    let frames = crash["frames"].as_array().unwrap();
+    assert_eq!(frames.len(), 22, "every frame kept for --json");
+    assert!(frames[0]
+        .as_str()
+        .unwrap()
+        .contains("gunicorn/arbiter.py\", line 608"));
+    // The exception line is 50 lines below the first error line.
+    assert_eq!(place(&hint["sources"][1]), "web.stdout.log:62");
+}
+
+#[test]
+fn a_year_less_web_stdout_takes_the_year_of_the_hosts_other_logs() {
+    // A copy whose web.stdout.log was modified in May 2026, as a fresh checkout's is.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("var/log");
+    std::fs::create_dir_all(log.join("nginx")).unwrap();
+    for file in ["eb-engine.log", "web.stdout.log", "nginx/error.log"] {
+        std::fs::copy(
+            PathBuf::from(host("node-missing-module")).join(file),
+            log.join(file),
+        )
+        .unwrap();
+    }
+    let stdout = std::fs::File::options()
+        .write(true)
+        .open(log.join("web.stdout.log"))
+        .unwrap();
+    let june_2026 = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_780_000_000);
+    stdout.set_modified(june_2026).unwrap();
+    let (_, parsed) = run(&["parse", log.join("web.stdout.log").to_str().unwrap()]);
+    let first = json_lines(parsed.as_bytes())[0]["ts"].clone();
+    assert_eq!(
+        first, "2025-10-03T17:30:12Z",
+        "the file alone: October before a May 2026 modification time"
+    );
+    let hint = unreachable_hint(log.to_str().unwrap());
+    let message = hint["message"].as_str().unwrap();
+    assert!(
+        message.contains("Node.js crash: Error: Cannot find module '/var/app/current/www/server.js' (seen 117 times)\n  node:internal/modules/cjs/loader:988\n    throw err;\n    ^\n  at Function.Module._resolveFilename"),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "(the application's stamps carry no year: 2022, from this host's other logs)"
+        ),
+        "{message}"
+    );
+    assert_eq!(hint["crash"]["repeated"], 117);
+}
