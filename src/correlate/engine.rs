@@ -123,11 +123,18 @@ impl<'r> EngineRun<'r> {
                 self.stack.open(depth, step, us);
             }
             Event::CommandFailed {
+                command,
                 step,
                 exit_code,
                 error,
                 ..
-            } => self.fail(step.as_deref(), *exit_code, error.as_deref(), t),
+            } => {
+                // A fragment that begins after `Engine command: (X)` still names it here.
+                if self.command.is_none() {
+                    self.command.clone_from(command);
+                }
+                self.fail(step.as_deref(), *exit_code, error.as_deref(), t);
+            }
             Event::Cleanup => self.stack.close_to(0, us),
             Event::CommandResult { result, .. } => self.result = result.as_ref(),
             Event::CommandFinished { command } => {
@@ -158,10 +165,19 @@ impl<'r> EngineRun<'r> {
         t: Timed<'r>,
     ) {
         let error = error.and_then(clean_error);
-        if self.stack.depth() == 0 {
-            if let Some(name) = instruction {
-                let step = Step::new(name, "instruction", t.us, t.source());
-                self.stack.open(0, step, t.us);
+        if let Some(name) = instruction {
+            // The instruction the error line names is the outermost step, also when the
+            // logs begin inside it (a fragment): then it holds the steps still open.
+            let outermost = self.stack.at_mut(0).map(|s| (s.kind, s.name == name));
+            match outermost {
+                None => {
+                    let step = Step::new(name, "instruction", t.us, t.source());
+                    self.stack.open(0, step, t.us);
+                }
+                Some(("instruction", _)) | Some((_, true)) => {}
+                Some(_) => self
+                    .stack
+                    .wrap_open(Step::new(name, "instruction", None, t.source())),
             }
         }
         self.stack.fail_open(exit_code, error.as_deref());

@@ -70,6 +70,15 @@ impl StepStack {
         }
     }
 
+    /// Puts `step` around the open steps: it becomes the outermost open step, starting
+    /// when the first of them did (unless it has a start of its own).
+    pub fn wrap_open(&mut self, mut step: Step) {
+        if step.start_us.is_none() {
+            step.start_us = self.open.first().and_then(|s| s.start_us);
+        }
+        self.open.insert(0, step);
+    }
+
     /// The open step at `depth`.
     pub fn at_mut(&mut self, depth: usize) -> Option<&mut Step> {
         self.open.get_mut(depth)

@@ -111,6 +111,10 @@ pub fn detect(buf: &[u8]) -> Option<Wrapper> {
     if first.starts_with(CONSOLE_PREFIX) {
         return Some(Wrapper::ConsolePrefix);
     }
+    // An excerpt of a CloudWatch download without its `====` section header.
+    if instance_prefix(first).is_some() {
+        return Some(Wrapper::CloudWatch);
+    }
     if let Some((_, path)) = instance_rule(first) {
         return Some(if path.is_some() {
             Wrapper::CloudWatch
@@ -221,7 +225,13 @@ fn sectioned(all: &[(usize, &[u8])]) -> Vec<Section> {
         };
         match sections.last_mut() {
             Some(section) => section.lines.push(wrapped),
+            // Lines before any header (a CloudWatch excerpt without one): the prefix
+            // names the instance; the log is told by its content.
             None => sections.push(Section {
+                instance_id: (skip > 0)
+                    .then(|| std::str::from_utf8(&raw[1..skip - 2]).ok())
+                    .flatten()
+                    .map(str::to_owned),
                 lines: vec![wrapped],
                 ..Section::default()
             }),
@@ -266,6 +276,23 @@ mod tests {
         let l = sections[0].lines[0];
         assert!(text.as_bytes()[l.inner_start..].starts_with(b"2023/08/15"));
         assert_eq!(l.offset as usize, text.find("[i-0abc").unwrap());
+    }
+
+    #[test]
+    fn cloudwatch_lines_without_a_section_header_are_unwrapped() {
+        let text = "[i-05e2c7a9b3d14f680] 2024/03/02 11:40:18.902114 [INFO] Executing instruction: PostBuildEbExtension\n[i-05e2c7a9b3d14f680] 2024/03/02 11:40:18.902130 [INFO] Starting executing the config set Infra-EmbeddedPostBuild.\n";
+        let (wrapper, sections) = unwrap(text.as_bytes()).unwrap();
+        assert_eq!(wrapper, Wrapper::CloudWatch);
+        assert_eq!(sections.len(), 1);
+        assert_eq!(sections[0].path, None, "the content tells the log");
+        assert_eq!(
+            sections[0].instance_id.as_deref(),
+            Some("i-05e2c7a9b3d14f680")
+        );
+        let l = sections[0].lines[1];
+        assert!(text.as_bytes()[l.inner_start..].starts_with(b"2024/03/02 11:40:18.902130"));
+        assert_eq!(l.line, 2);
+        assert_eq!(detect(b"[i-05e2c7a9b3d14f680]no space\n"), None);
     }
 
     #[test]

@@ -323,3 +323,65 @@ fn a_year_less_web_stdout_takes_the_year_of_the_hosts_other_logs() {
     );
     assert_eq!(hint["crash"]["repeated"], 117);
 }
+
+/// A fragment of `tests/fixtures/diagnose/fragments/`.
+fn fragment(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/diagnose/fragments")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn fragments_take_the_command_and_step_their_error_line_names() {
+    let cases = [
+        (
+            "postbuild-tail.txt",
+            "PostBuildEbExtension/Infra-EmbeddedPostBuild",
+        ),
+        (
+            "prebuild-hook-tail.txt",
+            "RunAppDeployPreBuildHooks/.platform/hooks/prebuild/10_install_wkhtmltopdf.sh",
+        ),
+        (
+            "cloudwatch-excerpt.txt",
+            "PostBuildEbExtension/Infra-EmbeddedPostBuild",
+        ),
+    ];
+    for (name, failed_step) in cases {
+        let all = executions(&fragment(name));
+        assert_eq!(all.len(), 1, "{name}: {all:#?}");
+        let e = &all[0];
+        assert_eq!(e["command"], "app-deploy", "{name}");
+        assert_eq!(e["status"], "FAILURE", "{name}");
+        assert_eq!(e["failed_step"], failed_step, "{name}");
+        let outer = &e["steps"].as_array().unwrap()[0];
+        assert_eq!(outer["kind"], "instruction", "{name}");
+        assert_eq!(outer["status"], "FAILURE", "{name}");
+        assert!(
+            outer["started"].is_string(),
+            "{name}: starts with its first step"
+        );
+        let (code, _) = diagnoses(&[&fragment(name)]);
+        assert_eq!(code, 3, "{name}");
+    }
+}
+
+#[test]
+fn a_cloudwatch_excerpt_without_its_section_header_is_unwrapped() {
+    let (code, out) = run(&["parse", &fragment("cloudwatch-excerpt.txt")]);
+    assert_eq!(code, 0);
+    let records = json_lines(out.as_bytes());
+    assert_eq!(records.len(), 5, "the blank line ends the result record");
+    assert!(
+        records.iter().all(|r| r["kind"] != "unparsed"),
+        "{records:#?}"
+    );
+    assert!(records.iter().all(|r| r["format"] == "engine"));
+    assert_eq!(records[2]["kind"], "command_failed");
+    assert_eq!(records[2]["instance_id"], "i-05e2c7a9b3d14f680");
+    assert_eq!(records[2]["line"], 3);
+    let all = executions(&fragment("cloudwatch-excerpt.txt"));
+    assert_eq!(all[0]["instance_id"], "i-05e2c7a9b3d14f680");
+}
