@@ -201,6 +201,9 @@ pub enum FormatArg {
     NginxAccess,
     NginxError,
     WebStdout,
+    EbTools,
+    EbDockerProcess,
+    AppLog,
 }
 
 impl From<FormatArg> for crate::record::Format {
@@ -221,6 +224,9 @@ impl From<FormatArg> for crate::record::Format {
             FormatArg::NginxAccess => Format::NginxAccess,
             FormatArg::NginxError => Format::NginxError,
             FormatArg::WebStdout => Format::WebStdout,
+            FormatArg::EbTools => Format::EbTools,
+            FormatArg::EbDockerProcess => Format::DockerProcess,
+            FormatArg::AppLog => Format::AppLog,
         }
     }
 }

@@ -378,14 +378,26 @@ impl<'r> Index<'r> {
             by_place: HashMap::with_capacity(records.len()),
             hosts: HashMap::new(),
         };
+        // An application log's unstamped lines (a Java stack) take the stamp of the
+        // line above them in the same file.
+        let mut last_app: HashMap<&'r str, i64> = HashMap::new();
         for record in records {
             let record: &'r Record = record.borrow();
             index
                 .by_place
                 .insert((&*record.source, record.line), record);
-            let Some(us) = micros(record.ts.as_deref()) else {
-                continue;
+            let app = matches!(record.event, Event::AppOutput { .. });
+            let us = match micros(record.ts.as_deref()) {
+                Some(us) => us,
+                None if app => match last_app.get(&*record.source) {
+                    Some(&us) => us,
+                    None => continue,
+                },
+                None => continue,
             };
+            if app {
+                last_app.insert(&record.source, us);
+            }
             let host = index.hosts.entry(host_of(&record.source)).or_default();
             let list = match &record.event {
                 Event::ActionEnvironment { env: Some(_) } => &mut host.environments,

@@ -112,7 +112,7 @@ pub fn is_relevant(record: &Record) -> bool {
                 ..
             }
         ),
-        Format::WebStdout => matches!(record.event, Event::AppOutput { .. }),
+        Format::WebStdout | Format::AppLog => matches!(record.event, Event::AppOutput { .. }),
         _ => false,
     }
 }
@@ -124,7 +124,7 @@ pub fn shapes_executions(record: &Record) -> bool {
     is_relevant(record)
         && !matches!(
             record.format,
-            Some(Format::NginxAccess | Format::NginxError | Format::WebStdout)
+            Some(Format::NginxAccess | Format::NginxError | Format::WebStdout | Format::AppLog)
         )
 }
 
@@ -192,7 +192,9 @@ fn slim_payload(event: &mut Event) {
 }
 
 /// The host a record belongs to: the part of its source before a bundle's `!`, else its
-/// directory, with trailing `nginx`, `httpd` and `healthd` components removed.
+/// directory, with trailing `nginx`, `httpd` and `healthd` components removed, and the
+/// application logs' folders (`tomcat`, `nodejs`, `containers`,
+/// `eb-docker/containers/eb-current-app`, `ecs`).
 pub fn host_of(source: &str) -> String {
     let (outer, inner) = match source.split_once('!') {
         Some((outer, inner)) => (outer, Some(inner)),
@@ -218,7 +220,20 @@ fn strip_log_subdirs(mut dir: &str) -> &str {
             Some(i) => (&dir[..i], &dir[i + 1..]),
             None => ("", dir),
         };
-        if !matches!(last, "nginx" | "httpd" | "healthd") {
+        if !matches!(
+            last,
+            "nginx"
+                | "httpd"
+                | "healthd"
+                | "tomcat"
+                | "tomcat8"
+                | "tomcat9"
+                | "nodejs"
+                | "containers"
+                | "eb-current-app"
+                | "eb-docker"
+                | "ecs"
+        ) {
             return dir;
         }
         dir = if head.is_empty() { "." } else { head };
@@ -567,6 +582,14 @@ mod tests {
         assert_eq!(
             host_of("fleet/i-1/var/log/nginx/healthd/application.log"),
             "fleet/i-1/var/log"
+        );
+        assert_eq!(
+            host_of("fleet/i-1/var/log/eb-docker/containers/eb-current-app/x-stdouterr.log"),
+            "fleet/i-1/var/log"
+        );
+        assert_eq!(
+            host_of("b.zip!/var/log/tomcat/catalina.out"),
+            "b.zip!/var/log"
         );
         assert_eq!(host_of("eb-engine.log"), ".");
         assert_eq!(host_of("nginx/error.log"), ".");

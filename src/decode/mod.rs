@@ -142,7 +142,21 @@ fn header<'a>(format: Format, bytes: &'a [u8], ctx: &Context) -> Option<Header<'
                 message,
             }
         }
-        Format::Engine | Format::Hooks => {
+        Format::EbTools => match amzn::parse_header(bytes) {
+            Ok((message, h)) => Header {
+                ts: rfc3339(&h.ts, zone),
+                level: Some(h.level),
+                pid: h.pid,
+                activity: None,
+                message,
+            },
+            Err(_) => header(Format::Engine, bytes, ctx)?,
+        },
+        Format::AppLog => Header {
+            ts: web::leading_stamp(bytes),
+            ..Header::bare(bytes)
+        },
+        Format::Engine | Format::Hooks | Format::DockerProcess => {
             let (message, h) = engine_grammar::parse_header(bytes).ok()?;
             Header {
                 ts: rfc3339(&h.ts, Zone::Utc),
@@ -273,7 +287,9 @@ pub fn decode(span: &Span, bytes: &[u8], ctx: &Context, prev: Option<&Event>) ->
         Format::CfnInit => cfn_init::cfn_init(&msg),
         Format::CfnInitCmd => cfn_init::cmd_log(&msg),
         Format::EbCfnInit => cfn_init::script(&msg, h.ts.is_some()),
-        Format::Engine | Format::Hooks => engine::event(&msg, prev),
+        Format::Engine | Format::Hooks | Format::DockerProcess => engine::event(&msg, prev),
+        Format::EbTools => generic::event(&msg),
+        Format::AppLog => web::app_log(&ctx.source),
         Format::Healthd => web::healthd(first),
         Format::NginxAccess => web::access(first),
         Format::NginxError => web::error(&msg),

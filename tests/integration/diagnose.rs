@@ -385,3 +385,66 @@ fn a_cloudwatch_excerpt_without_its_section_header_is_unwrapped() {
     let all = executions(&fragment("cloudwatch-excerpt.txt"));
     assert_eq!(all[0]["instance_id"], "i-05e2c7a9b3d14f680");
 }
+
+#[test]
+fn a_tomcat_apps_catalina_out_gives_the_java_root_cause() {
+    let hint = unreachable_hint(&host("tomcat-crash"));
+    let message = hint["message"].as_str().unwrap();
+    assert!(
+        message.contains("Java crash: java.net.UnknownHostException: ledger-db.cluster-c9x2k4d1q7ab.ap-southeast-2.rds.amazonaws.com\n  org.springframework.beans.factory.BeanCreationException: Error creating bean"),
+        "{message}"
+    );
+    assert_eq!(hint["crash"]["context"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        place(&hint["sources"][1]),
+        "catalina.out:14",
+        "the root cause"
+    );
+}
+
+#[test]
+fn neighbours_of_the_agents_logs_are_known_by_path_not_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("var/log");
+    std::fs::create_dir_all(log.join("nodejs")).unwrap();
+    let write = |name: &str, text: &str| std::fs::write(log.join(name), text).unwrap();
+    // cfn-hup's layout, but EB's log publisher.
+    write(
+        "eb-publish-logs.log",
+        "2020-12-21 11:25:01,505 [INFO] (3716 MainThread) [clearStaleLogPublishingRecords.py-38] [root clearStaleLogPublishingRecords main] Clearing stale log publishing records\n",
+    );
+    // The engine's layout, but the Docker platform's process manager.
+    write(
+        "eb-docker-process.log",
+        "2024/01/22 02:16:19.407478 [INFO] Loading Manifest...\n2024/01/22 02:16:19.410012 [INFO] Running command /bin/sh -c docker ps -q\n2024/01/22 02:16:19.512200 [INFO] 4f2a9c0d1e7b\n",
+    );
+    write(
+        "nodejs/nodejs.log",
+        "> photo-share@1.4.0 start\nListening on port 8081\n",
+    );
+    let (code, out) = run(&["parse", log.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let records = json_lines(out.as_bytes());
+    let formats: Vec<(&str, &str)> = records
+        .iter()
+        .map(|r| (r["format"].as_str().unwrap(), r["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        formats,
+        [
+            ("eb-docker-process", "other"),
+            ("eb-docker-process", "command_exec"),
+            ("eb-docker-process", "command_output"),
+            ("eb-tools", "other"),
+            ("app-log", "app_output"),
+            ("app-log", "app_output"),
+        ]
+    );
+    assert_eq!(records[4]["program"], "nodejs");
+    let (code, out) = run(&["commands", log.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out, "no command executions found\n",
+        "no phantom engine run"
+    );
+}
