@@ -139,7 +139,11 @@ fn load(
     let (options, redactor) = super::options(common)?;
     let since = parse_bound("--since", bounds.0)?;
     let until = parse_bound("--until", bounds.1)?;
-    let correlator = Correlator::new(since, until, form.is_none());
+    let correlator = match form {
+        // The page shows each execution's diagnosis.
+        Some((Form::Whole, _)) => Correlator::with_diagnoses(since, until),
+        _ => Correlator::new(since, until, form.is_none()),
+    };
     let collector = match form {
         Some((form, failed_only)) => Some(
             Collector::new(form, failed_only, redactor.clone()).map_err(|e| {
@@ -189,7 +193,12 @@ pub(super) fn run(args: &CommandsArgs) -> i32 {
         return EXIT_FAILURE;
     };
     if let (Some(path), Some(executions)) = (&args.html, collector.executions()) {
-        let page = crate::report::html::render(executions, "eblog: command executions");
+        let notes = diagnosis_notes(executions, loaded.diagnoses, loaded.redactor.as_ref());
+        let page = crate::report::html::render_with_diagnoses(
+            executions,
+            &notes,
+            "eblog: command executions",
+        );
         let written = super::temp_beside(path).and_then(|mut temp| {
             temp.write_all(page.as_bytes())?;
             temp.as_file().sync_all()?;
@@ -212,6 +221,38 @@ pub(super) fn run(args: &CommandsArgs) -> i32 {
     } else {
         EXIT_OK
     }
+}
+
+/// Each execution's diagnosis as the report prints it (redacted), by position.
+fn diagnosis_notes(
+    executions: &[crate::correlate::Execution],
+    diagnoses: Vec<Diagnosis>,
+    redactor: Option<&Redactor>,
+) -> Vec<Option<String>> {
+    let mut by_key: std::collections::HashMap<(String, Option<String>, String), String> =
+        std::collections::HashMap::new();
+    for mut d in diagnoses {
+        if let Some(redactor) = redactor {
+            redact_diagnosis(&mut d, redactor);
+        }
+        let mut text = Vec::new();
+        // Writing into a Vec cannot fail.
+        if write_report(&mut text, std::slice::from_ref(&d), 1, false).is_ok() {
+            let e = d.execution;
+            by_key.insert(
+                (e.host, e.started, e.command),
+                String::from_utf8_lossy(&text).into_owned(),
+            );
+        }
+    }
+    executions
+        .iter()
+        .map(|e| {
+            by_key
+                .get(&(e.host.clone(), e.started.clone(), e.command.clone()))
+                .cloned()
+        })
+        .collect()
 }
 
 /// `eblog diagnose`.

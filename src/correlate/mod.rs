@@ -113,6 +113,8 @@ pub fn is_relevant(record: &Record) -> bool {
             }
         ),
         Format::WebStdout | Format::AppLog => matches!(record.event, Event::AppOutput { .. }),
+        // Its S3 keys name the instance (`.../e-x/i-0123.../...`): the host's id.
+        Format::EbTools => record.instance_id.is_some(),
         _ => false,
     }
 }
@@ -429,6 +431,8 @@ pub struct Correlator {
     open: Vec<(String, BoxedRecords)>,
     executions: Vec<Execution>,
     diagnoses: Option<Vec<diagnose::Diagnosis>>,
+    /// Whether the executions are kept too when diagnosing (`commands --html`).
+    keep_executions: bool,
     since: Option<i64>,
     until: Option<i64>,
     counted: usize,
@@ -451,9 +455,19 @@ impl Correlator {
             open: Vec::new(),
             executions: Vec::new(),
             diagnoses: diagnose.then(Vec::new),
+            keep_executions: !diagnose,
             since,
             until,
             counted: 0,
+        }
+    }
+
+    /// A correlator that keeps the executions and their diagnoses (for a page that
+    /// shows both).
+    pub fn with_diagnoses(since: Option<i64>, until: Option<i64>) -> Self {
+        Correlator {
+            keep_executions: true,
+            ..Correlator::new(since, until, true)
         }
     }
 
@@ -494,10 +508,12 @@ impl Correlator {
             })
             .collect();
         self.counted += executions.len();
-        match &mut self.diagnoses {
-            // Diagnosis keeps its diagnoses only.
-            Some(diagnoses) => diagnoses.extend(diagnose::diagnose(records, &executions)),
-            None => self.executions.extend(executions),
+        if let Some(diagnoses) = &mut self.diagnoses {
+            diagnoses.extend(diagnose::diagnose(records, &executions));
+        }
+        // Diagnosis alone keeps its diagnoses only.
+        if self.keep_executions {
+            self.executions.extend(executions);
         }
     }
 

@@ -288,7 +288,12 @@ pub fn decode(span: &Span, bytes: &[u8], ctx: &Context, prev: Option<&Event>) ->
         Format::CfnInitCmd => cfn_init::cmd_log(&msg),
         Format::EbCfnInit => cfn_init::script(&msg, h.ts.is_some()),
         Format::Engine | Format::Hooks | Format::DockerProcess => engine::event(&msg, prev),
-        Format::EbTools => generic::event(&msg),
+        // Log publishing names the instance in the S3 keys it uploads to.
+        Format::EbTools => {
+            let mut found = generic::event(&msg);
+            found.instance_id = crate::ids::instance_id(first).map(str::to_owned);
+            found
+        }
         Format::AppLog => web::app_log(&ctx.source),
         Format::Healthd => web::healthd(first),
         Format::NginxAccess => web::access(first),

@@ -63,6 +63,35 @@ pub fn render(executions: &[Execution], title: &str) -> String {
     out
 }
 
+/// [`render`], with each execution's diagnosis (`diagnoses[i]` for `executions[i]`, as
+/// `eblog diagnose` prints it) at the top of its section, escaped and cut like the error
+/// text.
+pub fn render_with_diagnoses(
+    executions: &[Execution],
+    diagnoses: &[Option<String>],
+    title: &str,
+) -> String {
+    let mut page = render(executions, title);
+    for (index, text) in diagnoses.iter().enumerate() {
+        let Some(text) = text else { continue };
+        let Some(section) = page.find(&format!(" id=\"exec-{index}\" ")) else {
+            continue;
+        };
+        let body = "<div class=\"exec-body\">\n";
+        let Some(at) = page[section..].find(body).map(|i| section + i + body.len()) else {
+            continue;
+        };
+        let (cut, truncated) = truncate(text.trim_end(), ERROR_TEXT_LIMIT);
+        let block = format!(
+            "<h4>Diagnosis</h4>\n<pre class=\"error diagnosis\">{}{}</pre>\n",
+            esc(cut),
+            if truncated { "\n[...]" } else { "" }
+        );
+        page.insert_str(at, &block);
+    }
+    page
+}
+
 // ----------------------------------------------------------------------------------------
 // The view: executions grouped into lanes, with their times resolved.
 

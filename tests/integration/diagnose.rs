@@ -448,3 +448,56 @@ fn neighbours_of_the_agents_logs_are_known_by_path_not_content() {
         "no phantom engine run"
     );
 }
+
+#[test]
+fn the_html_page_shows_each_executions_diagnosis() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    let (code, _) = run(&[
+        "commands",
+        "--html",
+        page.to_str().unwrap(),
+        &host("cfn-init-info"),
+        &host("restart-blip"),
+    ]);
+    assert_eq!(code, 0);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(
+        html.matches("<h4>Diagnosis</h4>").count(),
+        1,
+        "only the failure has one"
+    );
+    let at = html.find("<h4>Diagnosis</h4>").unwrap();
+    let section = html[..at].rfind("<details").unwrap();
+    assert!(html[section..at].contains("data-status=\"FAILURE\""));
+    let block = &html[at..at + html[at..].find("</pre>").unwrap()];
+    assert!(
+        block.contains("error reading information on service awslogs: No such file or directory"),
+        "{block}"
+    );
+    assert!(
+        block.contains("error: app-deploy on i-0a4c81d2e97f3b650"),
+        "{block}"
+    );
+}
+
+#[test]
+fn the_log_publishers_s3_keys_name_the_instance_when_nothing_else_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("var/log");
+    std::fs::create_dir_all(&log).unwrap();
+    let fixture = PathBuf::from(host("tomcat-crash"));
+    let engine = std::fs::read_to_string(fixture.join("eb-engine.log")).unwrap();
+    // The engine log without the lines that name the instance.
+    let anonymous: String = engine
+        .lines()
+        .filter(|l| !l.contains("i-0c81f4a2e6d9b3570"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(log.join("eb-engine.log"), anonymous).unwrap();
+    let all = executions(log.to_str().unwrap());
+    assert_eq!(all[0]["instance_id"], Value::Null);
+    std::fs::copy(fixture.join("eb-tools.log"), log.join("eb-tools.log")).unwrap();
+    let all = executions(log.to_str().unwrap());
+    assert_eq!(all[0]["instance_id"], "i-0c81f4a2e6d9b3570");
+}
