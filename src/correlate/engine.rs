@@ -233,7 +233,10 @@ impl<'r> EngineRun<'r> {
             instance_id: self.instance_id,
             host: String::new(),
             platform: "engine",
-            command: self.command.unwrap_or_else(|| "unknown".to_owned()),
+            command: self
+                .command
+                .or_else(|| command_of_instructions(&steps))
+                .unwrap_or_else(|| "unknown".to_owned()),
             id: run.and_then(|r| r.invocation_id.clone()),
             started: self.start_us.and_then(rfc3339),
             finished: end_us.and_then(rfc3339),
@@ -253,6 +256,16 @@ impl<'r> EngineRun<'r> {
             end_us,
         }
     }
+}
+
+/// The command a run's instructions belong to only, for an excerpt that begins after the
+/// command is named: the log-collecting commands' `GetTailLogs` and `GetBundleLogs`.
+fn command_of_instructions(steps: &[Step]) -> Option<String> {
+    steps.iter().find_map(|s| match (s.kind, s.name.as_str()) {
+        ("instruction", "GetTailLogs") => Some("tail-log".to_owned()),
+        ("instruction", "GetBundleLogs") => Some("bundle-log".to_owned()),
+        _ => None,
+    })
 }
 
 /// The engine's error text, followed by the failing container command's output when

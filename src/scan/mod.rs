@@ -514,7 +514,10 @@ impl<E: Encoder> Planner<'_, '_, E> {
                 let utc: chrono::DateTime<chrono::Utc> = t.into();
                 (chrono::Datelike::year(&utc), chrono::Datelike::month(&utc))
             });
-            ctx.year = infer_year(head).or(written).or(self.options.parse.written);
+            ctx.year = infer_year(head)
+                .or_else(|| crate::pipeline::year_from_name(&source))
+                .or(written)
+                .or(self.options.parse.written);
         }
         let ctx = Arc::new(ctx);
         let mut reader =

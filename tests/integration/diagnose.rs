@@ -501,3 +501,26 @@ fn the_log_publishers_s3_keys_name_the_instance_when_nothing_else_does() {
     let all = executions(log.to_str().unwrap());
     assert_eq!(all[0]["instance_id"], "i-0c81f4a2e6d9b3570");
 }
+
+#[test]
+fn an_excerpt_of_the_tail_log_that_took_it_is_running_not_incomplete() {
+    let dir = tempfile::tempdir().unwrap();
+    let excerpt = dir.path().join("engine-tail.txt");
+    std::fs::write(
+        &excerpt,
+        "2024/05/30 07:12:44.310266 [INFO] Executing instruction: GetTailLogs\n2024/05/30 07:12:44.310270 [INFO] Tail Logs...\n2024/05/30 07:12:44.311093 [INFO] Running command /bin/sh -c tail -n 100 /var/log/eb-engine.log\n",
+    )
+    .unwrap();
+    let all = executions(excerpt.to_str().unwrap());
+    assert_eq!(all.len(), 1);
+    assert_eq!(
+        (all[0]["command"].as_str(), all[0]["status"].as_str()),
+        (Some("tail-log"), Some("RUNNING"))
+    );
+    let (code, out) = run(&["diagnose", excerpt.to_str().unwrap()]);
+    assert_eq!(code, 0, "not a finding");
+    assert!(
+        out.starts_with("nothing failed: 1 command execution(s)"),
+        "{out}"
+    );
+}
