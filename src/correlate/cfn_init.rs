@@ -272,9 +272,10 @@ impl Reader {
 /// Completes cfn-init.log's configs with cfn-init-cmd.log's (`detail`): the same config
 /// (by name, in order) gets the commands, exit codes and output it lacks.
 fn merge(primary: &mut Vec<Step>, detail: Vec<Step>) {
+    // Only cfn-init.log's own configs are matched (those added below are not).
     let mut taken = vec![false; primary.len()];
     for config in detail {
-        let found = (0..primary.len()).find(|&i| !taken[i] && primary[i].name == config.name);
+        let found = (0..taken.len()).find(|&i| !taken[i] && primary[i].name == config.name);
         match found {
             Some(i) => {
                 taken[i] = true;
@@ -326,5 +327,54 @@ fn fill(into: &mut Step, from: Step) {
             into.start_us = Some(start);
             into.seal();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(name: &str, kind: &'static str, start: i64) -> Step {
+        let source = SourceRef {
+            file: "cfn-init-cmd.log".into(),
+            line: 1,
+        };
+        Step::new(name, kind, Some(start), source)
+    }
+
+    #[test]
+    fn configs_only_the_detailed_log_names_are_added_in_time_order() {
+        let mut primary = vec![step("b", "config", 20)];
+        let mut failed = step("01_x", "container_command", 5);
+        failed.status = Status::Failure;
+        failed.exit_code = Some(2);
+        let mut a = step("a", "config", 1);
+        a.steps.push(failed);
+        let c = step("c", "config", 30);
+        let c2 = step("c", "config", 40);
+        merge(&mut primary, vec![a, step("b", "config", 21), c, c2]);
+        let names: Vec<&str> = primary.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c", "c"]);
+        assert_eq!(primary[0].steps[0].exit_code, Some(2));
+    }
+
+    #[test]
+    fn the_detailed_log_fills_in_a_failed_commands_output_and_exit_code() {
+        let mut into = step("02_logs", "container_command", 50);
+        into.status = Status::Failure;
+        into.output = Some("$ chkconfig awslogs on".to_owned());
+        into.end_us = Some(60);
+        let mut from = step("02_logs", "container_command", 40);
+        from.status = Status::Failure;
+        from.exit_code = Some(1);
+        from.output = Some("error reading information on service awslogs".to_owned());
+        fill(&mut into, from);
+        assert_eq!(into.exit_code, Some(1));
+        assert_eq!(
+            into.output.as_deref(),
+            Some("$ chkconfig awslogs on\nerror reading information on service awslogs")
+        );
+        assert_eq!(into.start_us, Some(40), "the detailed log knows the start");
+        assert_eq!(into.duration_ms, Some(0));
     }
 }
