@@ -378,6 +378,23 @@ mod tests {
         assert_eq!(crash.context.len(), 2);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_points_inside(
+            lines in proptest::collection::vec(
+                "(Traceback \\(most recent call last\\):|  File \"a.py\", line 1, in f|    x()|\\^+|~+\\^+|During handling of the above exception, another exception occurred:|ValueError: x|Error: y|TypeError: z|    at f \\(a.js:1:2\\)|at g|Require stack:|- /a.js|java.lang.IllegalStateException: w|Caused by: java.io.IOException: v|\t... 3 more|a.rb:1:in `m': u \\(NameError\\)|[ -~]{0,20}|)",
+                0..40,
+            )
+        ) {
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            if let Some(crash) = first_crash(&lines) {
+                proptest::prop_assert!(crash.first <= crash.at && crash.at < lines.len());
+                proptest::prop_assert!(crash.repeated >= 1);
+                let _ = crash.summary();
+            }
+        }
+    }
+
     #[test]
     fn ruby_exception_line_and_no_crash_in_plain_output() {
         let lines = ["/var/app/current/config/puma.rb:12:in `block in <top (required)>': undefined local variable or method `workers_count' for main:Object (NameError)"];
