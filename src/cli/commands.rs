@@ -439,10 +439,15 @@ fn write_report(
             }
         }
         for hint in &d.hints {
-            let at = hint
-                .sources
-                .first()
-                .map(|s| format!("({}:{})", s.file, s.line));
+            // Every piece of evidence: a crash's line follows the proxy's first error.
+            let at = (!hint.sources.is_empty()).then(|| {
+                let places: Vec<String> = hint
+                    .sources
+                    .iter()
+                    .map(|s| format!("{}:{}", s.file, s.line))
+                    .collect();
+                format!("({})", places.join(", "))
+            });
             let mut lines = hint.message.lines();
             let first = lines.next().unwrap_or_default();
             let rest: Vec<&str> = lines.collect();
