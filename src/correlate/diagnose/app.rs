@@ -133,3 +133,40 @@ fn collapse<'r>(lines: &[&'r Record]) -> Vec<(&'r str, usize)> {
     }
     runs
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{test_record, Event};
+
+    #[test]
+    fn repeated_lines_collapse_with_their_count() {
+        let records: Vec<Record> = [
+            "retrying in 5s",
+            "retrying in 5s",
+            "retrying in 5s",
+            "gave up",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, m)| test_record(i as u64 + 1, None, Event::Other, m))
+        .collect();
+        let refs: Vec<&Record> = records.iter().collect();
+        assert_eq!(collapse(&refs), [("retrying in 5s", 3), ("gave up", 1)]);
+        // The tail starts a few lines above the first error-looking line.
+        let lines: Vec<Record> = (0..20)
+            .map(|i| {
+                let text = if i == 12 {
+                    "Error: boom".to_owned()
+                } else {
+                    format!("line {i}")
+                };
+                test_record(i + 1, None, Event::Other, &text)
+            })
+            .collect();
+        let refs: Vec<&Record> = lines.iter().collect();
+        let tail = output_tail(&refs);
+        assert_eq!(tail.first().map(|r| r.line), Some(10));
+        assert_eq!(tail.len(), APP_LINES);
+    }
+}
