@@ -356,6 +356,9 @@ struct HostIndex<'r> {
     gateway_errors: Vec<(i64, &'r Record)>,
     /// The application's lines, their instants in the host's year (see [`HostYears`]).
     app_lines: Vec<(i64, &'r Record)>,
+    /// Lines of application logs that carry no time stamp at all (`nodejs.log`), in
+    /// input order.
+    undated_app_lines: Vec<&'r Record>,
     /// The years of the host's dated records.
     years: HostYears,
     /// The year the application's lines were given from the host's other logs, when
@@ -382,7 +385,11 @@ impl<'r> Index<'r> {
                 Some(us) => us,
                 None if app => match last_app.get(&*record.source) {
                     Some(&us) => us,
-                    None => continue,
+                    None => {
+                        let host = index.hosts.entry(host_of(&record.source)).or_default();
+                        host.undated_app_lines.push(record);
+                        continue;
+                    }
                 },
                 None => continue,
             };

@@ -524,3 +524,25 @@ fn an_excerpt_of_the_tail_log_that_took_it_is_running_not_incomplete() {
         "{out}"
     );
 }
+
+#[test]
+fn an_application_log_without_time_stamps_still_shows_its_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("var/log");
+    std::fs::create_dir_all(log.join("nginx")).unwrap();
+    std::fs::create_dir_all(log.join("nodejs")).unwrap();
+    let fixture = PathBuf::from(host("node-missing-module"));
+    for file in ["eb-engine.log", "nginx/error.log"] {
+        std::fs::copy(fixture.join(file), log.join(file)).unwrap();
+    }
+    // Legacy Node.js: npm's and node's output, no stamps at all.
+    let crash = "> photo-share@1.4.0 start\n> node ./www/server.js\n\ninternal/modules/cjs/loader.js:883\n  throw err;\n  ^\n\nError: Cannot find module 'express-session'\nRequire stack:\n- /var/app/current/app.js\n    at Function.Module._resolveFilename (internal/modules/cjs/loader.js:880:15)\n    at Function.Module._load (internal/modules/cjs/loader.js:725:27)\n    at Module.require (internal/modules/cjs/loader.js:952:19)\n";
+    std::fs::write(log.join("nodejs/nodejs.log"), crash.repeat(3)).unwrap();
+    let hint = unreachable_hint(log.to_str().unwrap());
+    let message = hint["message"].as_str().unwrap();
+    assert!(
+        message.contains("nodejs/nodejs.log (no time stamps, so not placed in time) holds a crash:\nNode.js crash: Error: Cannot find module 'express-session' (seen 3 times)"),
+        "{message}"
+    );
+    assert_eq!(place(&hint["sources"][1]), "nodejs.log:8");
+}

@@ -67,13 +67,16 @@ pub(super) fn app_unreachable(records: &Index<'_>, e: &Execution) -> Option<Hint
     let timed_lines = between(&host.app_lines, from, burst_end);
     let app_lines: Vec<&Record> = timed_lines.iter().map(|(_, r)| *r).collect();
     let texts: Vec<&str> = app_lines.iter().map(|r| r.message.as_str()).collect();
-    let crash = crash::first_crash(&texts);
+    let mut crash = crash::first_crash(&texts);
+    if crash.is_none() {
+        crash = undated_crash(&host.undated_app_lines, &mut message, &mut sources);
+    } else if let Some(c) = &crash {
+        message.push_str("; the application crashed:\n");
+        message.push_str(&c.summary());
+        sources.extend(app_lines.get(c.at).map(|r| source_of(r)));
+    }
     match &crash {
-        Some(c) => {
-            message.push_str("; the application crashed:\n");
-            message.push_str(&c.summary());
-            sources.extend(app_lines.get(c.at).map(|r| source_of(r)));
-        }
+        Some(_) => {}
         None => {
             let before: Vec<&Record> = timed_lines
                 .iter()
@@ -106,6 +109,31 @@ pub(super) fn app_unreachable(records: &Index<'_>, e: &Execution) -> Option<Hint
         sources,
         crash,
     })
+}
+
+/// The most undated lines (the end of an application log without time stamps) read for
+/// a crash.
+const UNDATED_LINES: usize = 2_000;
+
+/// A crash at the end of the host's application logs that carry no time stamps at all
+/// (`nodejs/nodejs.log`): they cannot be placed in the deploy's window, so the last
+/// lines are read, and the hint says so.
+fn undated_crash(
+    lines: &[&Record],
+    message: &mut String,
+    sources: &mut Vec<crate::correlate::SourceRef>,
+) -> Option<crash::Crash> {
+    let tail = &lines[lines.len().saturating_sub(UNDATED_LINES)..];
+    let texts: Vec<&str> = tail.iter().map(|r| r.message.as_str()).collect();
+    let found = crash::first_crash(&texts)?;
+    let record = tail.get(found.at)?;
+    message.push_str(&format!(
+        "; {} (no time stamps, so not placed in time) holds a crash:\n",
+        record.source
+    ));
+    message.push_str(&found.summary());
+    sources.push(source_of(record));
+    Some(found)
 }
 
 /// The application's lines to quote when no crash is recognised: from a few lines
