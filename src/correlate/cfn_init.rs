@@ -8,9 +8,12 @@
 //! from cfn-init.log, and cfn-init-cmd.log fills in what it leaves out: the output, the
 //! exit code, the start, and the commands and configs it does not name.
 
-use super::steps::{clean_error, StepStack};
-use super::{SourceRef, Status, Step, Timed};
+use super::steps::{clean_error, failed_leaf, failed_path, StepStack};
+use super::{rfc3339, span_ms, Execution, Host, SourceRef, Status, Step, Timed};
 use crate::record::{Event, Format};
+
+/// The name of a config a fragment begins inside of, until a line names it.
+const UNNAMED_CONFIG: &str = "(config)";
 
 /// A second of slack around a config set's window (the logs' clocks and precision).
 const SLACK_US: i64 = 1_000_000;
@@ -41,6 +44,96 @@ pub(super) fn nest_config_sets(
             step.steps.extend(children);
         } else {
             nest_config_sets(&mut step.steps, cfn_init, cfn_init_cmd, end_us, sources);
+        }
+    }
+}
+
+/// The builds of a host whose only agent logs are cfn-init's (a pasted cfn-init.log): one
+/// execution per build, `Starting build` to `Build complete` / `BUILD FAILED` (a fragment's
+/// first build begins at its first record), its configs and commands as steps, completed
+/// from cfn-init-cmd.log.
+pub(super) fn standalone(host: &Host<'_>) -> Vec<Execution> {
+    let cfn_init = host.records(Format::CfnInit);
+    let cfn_init_cmd = host.records(Format::CfnInitCmd);
+    let mut builds: Vec<Build> = Vec::new();
+    let mut open: Option<Build> = None;
+    for t in cfn_init {
+        let state = match &t.record.event {
+            Event::Build { state, .. } => Some(*state),
+            _ => None,
+        };
+        if state == Some("start") {
+            builds.extend(open.take());
+        } else if open.is_none() {
+            // After `BUILD FAILED`: `Unhandled exception during build` is that build's.
+            if let Some(last) = builds.last_mut() {
+                last.end_us = t.us.or(last.end_us);
+                continue;
+            }
+        }
+        let build = open.get_or_insert(Build {
+            start_us: t.us,
+            end_us: t.us,
+            ended: None,
+        });
+        build.end_us = t.us.or(build.end_us);
+        if let Some(end @ ("complete" | "failed")) = state {
+            build.ended = Some(end);
+            builds.extend(open.take());
+        }
+    }
+    builds.extend(open);
+    builds
+        .into_iter()
+        .map(|b| b.execution(cfn_init, cfn_init_cmd))
+        .collect()
+}
+
+/// One cfn-init run found in cfn-init.log.
+struct Build {
+    start_us: Option<i64>,
+    end_us: Option<i64>,
+    /// `complete` or `failed`, when its banner was read.
+    ended: Option<&'static str>,
+}
+
+impl Build {
+    fn execution(self, cfn_init: &[Timed<'_>], cfn_init_cmd: &[Timed<'_>]) -> Execution {
+        let mut sources = Vec::new();
+        let mut steps = window_steps(cfn_init, self.start_us, self.end_us, &mut sources);
+        let detail = window_steps(cfn_init_cmd, self.start_us, self.end_us, &mut sources);
+        merge(&mut steps, detail);
+        let failed = steps.iter().any(|s| s.status == Status::Failure);
+        let status = match self.ended {
+            _ if failed => Status::Failure,
+            Some("failed") => Status::Failure,
+            Some(_) => Status::Success,
+            None => Status::Incomplete,
+        };
+        let leaf = failed_leaf(&steps);
+        let error = status
+            .is_failure()
+            .then(|| super::engine::error_text(&steps, None))
+            .flatten();
+        Execution {
+            instance_id: None,
+            host: String::new(),
+            platform: "cfn-init",
+            command: "cfn-init".to_owned(),
+            id: None,
+            started: self.start_us.and_then(rfc3339),
+            finished: self.end_us.and_then(rfc3339),
+            duration_ms: span_ms(self.start_us, self.end_us),
+            status,
+            returncode: leaf.and_then(|s| s.exit_code),
+            failed_step: failed_path(&steps),
+            error,
+            events: Vec::new(),
+            error_at: leaf.and_then(|s| s.source.clone()),
+            sources,
+            start_us: self.start_us,
+            end_us: self.end_us,
+            steps,
         }
     }
 }
@@ -190,7 +283,10 @@ impl Reader {
         if !open_matches {
             let name = name?;
             if self.stack.depth() == 0 {
-                return None;
+                // A fragment that begins inside a config: it is named further down
+                // (`Error encountered during build of X`).
+                let step = Step::new(UNNAMED_CONFIG, "config", self.last_us.or(t.us), t.source());
+                self.stack.open(0, step, t.us);
             }
             let start = self.last_us.or(t.us);
             let step = Step::new(name, "container_command", start, t.source());
@@ -216,6 +312,11 @@ impl Reader {
         let text = match error.strip_prefix(BUILD_ERROR) {
             Some(rest) => {
                 config.status = Status::Failure;
+                if config.name == UNNAMED_CONFIG {
+                    if let Some((name, _)) = rest.split_once(": ") {
+                        config.name = name.to_owned();
+                    }
+                }
                 // `config: reason`; the traceback below it is cfn-init's own.
                 let reason = rest.split_once(": ").map_or(rest, |(_, r)| r);
                 reason.to_owned()

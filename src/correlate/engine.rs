@@ -52,7 +52,7 @@ struct EngineRun<'r> {
 }
 
 /// The engine's error line.
-struct Failure {
+pub(super) struct Failure {
     at: super::SourceRef,
     instruction: Option<String>,
     exit_code: Option<i64>,
@@ -270,7 +270,7 @@ fn command_of_instructions(steps: &[Step]) -> Option<String> {
 
 /// The engine's error text, followed by the failing container command's output when
 /// the failure lives in cfn-init.
-fn error_text(steps: &[Step], failure: Option<&Failure>) -> Option<String> {
+pub(super) fn error_text(steps: &[Step], failure: Option<&Failure>) -> Option<String> {
     let engine_error = failure.and_then(|f| f.error.clone());
     let leaf = failed_leaf(steps);
     let leaf_text = leaf.and_then(|s| {

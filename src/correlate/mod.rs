@@ -92,7 +92,10 @@ pub fn is_relevant(record: &Record) -> bool {
         ),
         Format::CfnInit => matches!(
             record.event,
-            Event::ConfigStart { .. } | Event::CfnCommand { .. } | Event::Error { .. }
+            Event::ConfigStart { .. }
+                | Event::CfnCommand { .. }
+                | Event::Error { .. }
+                | Event::Build { .. }
         ),
         Format::CfnInitCmd => matches!(
             record.event,
@@ -374,6 +377,10 @@ pub fn correlate<R: Borrow<Record>>(records: &[R]) -> Vec<Execution> {
         let mut executions = legacy::executions(&host, &runs);
         executions.extend(engine::executions(&host, &runs));
         executions.extend(cfn_hup::unmatched(&host, &runs, &executions));
+        if executions.is_empty() {
+            // cfn-init's logs alone (people paste cfn-init.log): its builds.
+            executions = cfn_init::standalone(&host);
+        }
         label_log_collection(&mut executions);
         for execution in &mut executions {
             execution.host.clone_from(&host.name);

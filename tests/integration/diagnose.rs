@@ -546,3 +546,59 @@ fn an_application_log_without_time_stamps_still_shows_its_crash() {
     );
     assert_eq!(place(&hint["sources"][1]), "nodejs.log:8");
 }
+
+#[test]
+fn a_pasted_cfn_init_log_alone_gives_its_builds_and_the_failing_command() {
+    let al2 = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/al2");
+    let all = {
+        let (code, out) = run(&[
+            "commands",
+            "--json",
+            al2.join("cfn-init.log").to_str().unwrap(),
+            al2.join("cfn-init-cmd.log").to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0);
+        json_lines(out.as_bytes())
+    };
+    let summary: Vec<(&str, &str)> = all
+        .iter()
+        .map(|e| {
+            (
+                e["command"].as_str().unwrap(),
+                e["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("cfn-init", "SUCCESS"),
+            ("cfn-init", "SUCCESS"),
+            ("cfn-init", "SUCCESS"),
+            ("cfn-init", "FAILURE")
+        ],
+        "BUILD FAILED's `Unhandled exception` is no build of its own"
+    );
+    assert_eq!(all[3]["platform"], "cfn-init");
+    assert_eq!(all[3]["failed_step"], "prebuild_0_myapp/01_migrate");
+    assert_eq!(all[3]["returncode"], 1, "from cfn-init-cmd.log");
+    // A fragment that begins inside a config: the build error line names it.
+    let dir = tempfile::tempdir().unwrap();
+    let pasted = dir.path().join("cfn-init.log");
+    std::fs::write(
+        &pasted,
+        "2022-08-01 08:51:13,354 [ERROR] Command 03_build_assets (npm run build) failed\n2022-08-01 08:51:13,354 [ERROR] Error encountered during build of postbuild_0_webportal: Command 03_build_assets failed\nTraceback (most recent call last):\n  File \"/usr/lib/python3.7/site-packages/cfnbootstrap/command_tool.py\", line 127, in apply\n    raise ToolError(u\"Command %s failed\" % name)\ncfnbootstrap.construction_errors.ToolError: Command 03_build_assets failed\n2022-08-01 08:51:13,357 [ERROR] -----------------------BUILD FAILED!------------------------\n",
+    )
+    .unwrap();
+    let (code, found) = diagnoses(&[pasted.to_str().unwrap()]);
+    assert_eq!(code, 3);
+    assert_eq!(
+        found[0]["failed_step"],
+        "postbuild_0_webportal/03_build_assets"
+    );
+    assert_eq!(found[0]["failed_step_kind"], "container_command");
+    assert!(found[0]["error_excerpt"]
+        .as_str()
+        .unwrap()
+        .contains("$ npm run build"));
+}
