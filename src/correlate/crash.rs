@@ -170,7 +170,8 @@ fn python(lines: &[&str], start: usize) -> Option<Crash> {
     })
 }
 
-static NODE_LOCATION: LazyLock<Regex> = LazyLock::new(|| regex(r"^(?:/|node:)\S+:\d+$"));
+static NODE_LOCATION: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^(?:(?:/|node:)\S+|[\w./-]+\.[cm]?js):\d+$"));
 
 /// A Node error line and the head of its `at ...` stack (`Require stack:` lines too);
 /// the failing code Node prints above it (`/path/file.js:31`, the line, a caret) first.
@@ -356,6 +357,22 @@ mod tests {
         assert_eq!(crash.context[0], "node:internal/modules/cjs/loader:1080");
         assert_eq!(crash.repeated, 4);
         assert!(crash.summary().starts_with("Node.js crash: Error: Cannot find module '/var/app/current/www/server.js' (seen 4 times)\n  node:internal/modules/cjs/loader:1080\n  throw err;\n  ^\n  at Module._resolveFilename"), "{}", crash.summary());
+    }
+
+    #[test]
+    fn old_node_prints_its_location_without_a_path() {
+        let lines = [
+            "events.js:72",
+            "        throw er; // Unhandled 'error' event",
+            "              ^",
+            "Error: connect ECONNREFUSED",
+            "    at errnoException (net.js:905:11)",
+            "    at Object.afterConnect [as oncomplete] (net.js:896:19)",
+        ];
+        let crash = first_crash(&lines).unwrap();
+        assert_eq!(crash.exception, "Error: connect ECONNREFUSED");
+        assert_eq!(crash.context[0], "events.js:72");
+        assert_eq!(crash.context.len(), 5);
     }
 
     #[test]

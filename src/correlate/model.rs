@@ -99,7 +99,8 @@ pub struct Execution {
     pub instance_id: Option<String>,
     /// Where its logs came from (the directory or bundle): executions of one host share it.
     pub host: String,
-    /// `legacy` (command processor) or `engine` (Amazon Linux 2/2023 platform engine).
+    /// `legacy` (command processor), `engine` (Amazon Linux 2/2023 platform engine),
+    /// `cfn-hup` (only its log) or `cfn-init` (only cfn-init's logs).
     pub platform: &'static str,
     /// The command (`CMD-AppDeploy`, `app-deploy`, `self-startup`, ...).
     pub command: String,
