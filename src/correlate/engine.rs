@@ -21,6 +21,18 @@ pub(crate) fn executions(host: &Host<'_>, runs: &[HandlerRun<'_>]) -> Vec<Execut
                 out.push(run.execution(runs, cfn_init, cfn_init_cmd));
             }
         }
+        // A run past its cleanup or response ends at the next record that is not its
+        // closing lines, even without `Platform Engine finished`: fragments of several
+        // runs (pasted excerpts) follow each other without `Starting...`.
+        let closing = matches!(
+            t.record.event,
+            Event::Cleanup | Event::CommandResult { .. } | Event::CommandFinished { .. }
+        );
+        if !closing {
+            if let Some(run) = current.take_if(|r| r.wound_up) {
+                out.push(run.execution(runs, cfn_init, cfn_init_cmd));
+            }
+        }
         let run = current.get_or_insert_with(|| EngineRun::new(t.us));
         run.read(t);
         if run.finished_us.is_some() {
@@ -42,6 +54,9 @@ struct EngineRun<'r> {
     finished_us: Option<i64>,
     /// Whether anything beyond `Starting...` was read.
     begun: bool,
+    /// Whether its cleanup or its response was read: what follows, bar the closing
+    /// lines, is another run's.
+    wound_up: bool,
     command: Option<String>,
     stack: StepStack,
     failure: Option<Failure>,
@@ -66,6 +81,7 @@ impl<'r> EngineRun<'r> {
             last_us: start_us,
             finished_us: None,
             begun: false,
+            wound_up: false,
             command: None,
             stack: StepStack::default(),
             failure: None,
@@ -135,8 +151,14 @@ impl<'r> EngineRun<'r> {
                 }
                 self.fail(step.as_deref(), *exit_code, error.as_deref(), t);
             }
-            Event::Cleanup => self.stack.close_to(0, us),
-            Event::CommandResult { result, .. } => self.result = result.as_ref(),
+            Event::Cleanup => {
+                self.stack.close_to(0, us);
+                self.wound_up = true;
+            }
+            Event::CommandResult { result, .. } => {
+                self.result = result.as_ref();
+                self.wound_up = true;
+            }
             Event::CommandFinished { command } => {
                 self.command.get_or_insert_with(|| command.clone());
                 self.finished_us = us.or(self.last_us);

@@ -602,3 +602,26 @@ fn a_pasted_cfn_init_log_alone_gives_its_builds_and_the_failing_command() {
         .unwrap()
         .contains("$ npm run build"));
 }
+
+#[test]
+fn two_pasted_runs_without_their_starts_are_two_executions() {
+    let dir = tempfile::tempdir().unwrap();
+    let both = dir.path().join("pasted.txt");
+    let text = std::fs::read_to_string(fragment("prebuild-hook-tail.txt")).unwrap()
+        + &std::fs::read_to_string(fragment("postbuild-tail.txt")).unwrap();
+    std::fs::write(&both, text).unwrap();
+    let all = executions(both.to_str().unwrap());
+    let failed: Vec<&str> = all
+        .iter()
+        .filter_map(|e| e["failed_step"].as_str())
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "RunAppDeployPreBuildHooks/.platform/hooks/prebuild/10_install_wkhtmltopdf.sh",
+            "PostBuildEbExtension/Infra-EmbeddedPostBuild"
+        ],
+        "the first run ends after its cleanup"
+    );
+    assert_eq!(all[0]["duration_ms"], 2474);
+}
