@@ -61,6 +61,32 @@ pub fn infer_year(buf: &[u8]) -> Option<(i32, u32)> {
     Some((number(1)?, number(2)? as u32))
 }
 
+/// The year and month a rotated or published file's name says it was written: logrotate's
+/// `web.stdout.log-20220915`, S3's `_var_log_web.stdout.log-1663180800.gz` (epoch
+/// seconds). Used after the file's own dates and before its modification time.
+pub fn year_from_name(path: &str) -> Option<(i32, u32)> {
+    use chrono::Datelike;
+    let name = path.rsplit(['/', '!']).next().unwrap_or(path);
+    name.split(|c: char| !c.is_ascii_digit())
+        .filter(|run| !run.is_empty())
+        .find_map(|run| match run.len() {
+            8 => {
+                let date = chrono::NaiveDate::parse_from_str(run, "%Y%m%d").ok()?;
+                (2000..2100)
+                    .contains(&date.year())
+                    .then(|| (date.year(), date.month()))
+            }
+            10 => {
+                let secs: i64 = run.parse().ok()?;
+                let dt = chrono::DateTime::from_timestamp(secs, 0)?;
+                (2010..2100)
+                    .contains(&dt.year())
+                    .then(|| (dt.year(), dt.month()))
+            }
+            _ => None,
+        })
+}
+
 /// What one input held.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -118,7 +144,9 @@ pub fn parse_buffer(
     let format = choose_format(options.format, path, buf);
     let mut ctx = Context::new(source, format, options.zone);
     if format == Some(Format::WebStdout) {
-        ctx.year = infer_year(buf).or(options.written);
+        ctx.year = infer_year(buf)
+            .or_else(|| year_from_name(source))
+            .or(options.written);
     }
     let mut summary = Summary {
         format,
@@ -543,4 +571,24 @@ pub fn read_piece(reader: &mut impl BufRead, out: &mut Vec<u8>, max: usize) -> i
         }
     }
     Ok(read)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotated_and_published_names_say_when_they_were_written() {
+        assert_eq!(
+            year_from_name("/var/log/web.stdout.log-20220915"),
+            Some((2022, 9))
+        );
+        assert_eq!(
+            year_from_name("b.zip!/var/log/_var_log_web.stdout.log-1663180800.gz"),
+            Some((2022, 9))
+        );
+        assert_eq!(year_from_name("/var/log/web.stdout.log"), None);
+        assert_eq!(year_from_name("i-0123456789abcdef0/web.stdout.log.1"), None);
+        assert_eq!(year_from_name("web.stdout.log-99999999"), None);
+    }
 }

@@ -71,9 +71,23 @@ pub struct DiagnoseArgs {
     /// Only executions that started before this time.
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
+    /// Only findings of this severity or above: `warning` (the default: an application
+    /// that did not answer after a deploy, and every failure) or `error` (failed or
+    /// timed-out commands).
+    #[arg(long, value_name = "SEVERITY", default_value = "warning")]
+    pub min_severity: SeverityArg,
     /// Shared flags.
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// `diagnose --min-severity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    /// Every finding.
+    Warning,
+    /// Failed and timed-out commands only.
+    Error,
 }
 
 /// Flags shared by `parse` and `scan`.
@@ -207,6 +221,9 @@ pub enum FormatArg {
     NginxAccess,
     NginxError,
     WebStdout,
+    EbTools,
+    EbDockerProcess,
+    AppLog,
 }
 
 impl From<FormatArg> for crate::record::Format {
@@ -227,6 +244,9 @@ impl From<FormatArg> for crate::record::Format {
             FormatArg::NginxAccess => Format::NginxAccess,
             FormatArg::NginxError => Format::NginxError,
             FormatArg::WebStdout => Format::WebStdout,
+            FormatArg::EbTools => Format::EbTools,
+            FormatArg::EbDockerProcess => Format::DockerProcess,
+            FormatArg::AppLog => Format::AppLog,
         }
     }
 }

@@ -1,11 +1,13 @@
 //! `eblog commands` and `eblog diagnose`: command executions for people (a table, a
 //! report) and for machines (`--json`), and the HTML timeline.
 
+use super::args::SeverityArg;
 use super::collect::{Collector, Form, Row};
 use super::{
-    report_inputs, write_failed, CommandsArgs, DiagnoseArgs, EXIT_FAILURE, EXIT_OK, EXIT_USAGE,
+    report_inputs, write_failed, CommandsArgs, DiagnoseArgs, EXIT_FAILURE, EXIT_FOUND_FAILURE,
+    EXIT_OK, EXIT_USAGE,
 };
-use crate::correlate::diagnose::Diagnosis;
+use crate::correlate::diagnose::{Diagnosis, Severity};
 use crate::correlate::{is_relevant, shapes_executions, slim, BoxedRecords, Correlator, Status};
 use crate::pipeline::parse_buffer;
 use crate::record::Record;
@@ -137,7 +139,11 @@ fn load(
     let (options, redactor) = super::options(common)?;
     let since = parse_bound("--since", bounds.0)?;
     let until = parse_bound("--until", bounds.1)?;
-    let correlator = Correlator::new(since, until, form.is_none());
+    let correlator = match form {
+        // The page shows each execution's diagnosis.
+        Some((Form::Whole, _)) => Correlator::with_diagnoses(since, until),
+        _ => Correlator::new(since, until, form.is_none()),
+    };
     let collector = match form {
         Some((form, failed_only)) => Some(
             Collector::new(form, failed_only, redactor.clone()).map_err(|e| {
@@ -187,7 +193,12 @@ pub(super) fn run(args: &CommandsArgs) -> i32 {
         return EXIT_FAILURE;
     };
     if let (Some(path), Some(executions)) = (&args.html, collector.executions()) {
-        let page = crate::report::html::render(executions, "eblog: command executions");
+        let notes = diagnosis_notes(executions, loaded.diagnoses, loaded.redactor.as_ref());
+        let page = crate::report::html::render_with_diagnoses(
+            executions,
+            &notes,
+            "eblog: command executions",
+        );
         let written = crate::output::OutputFile::create(path).and_then(|out| {
             out.file().write_all(page.as_bytes())?;
             out.commit()
@@ -210,6 +221,38 @@ pub(super) fn run(args: &CommandsArgs) -> i32 {
     }
 }
 
+/// Each execution's diagnosis as the report prints it (redacted), by position.
+fn diagnosis_notes(
+    executions: &[crate::correlate::Execution],
+    diagnoses: Vec<Diagnosis>,
+    redactor: Option<&Redactor>,
+) -> Vec<Option<String>> {
+    let mut by_key: std::collections::HashMap<(String, Option<String>, String), String> =
+        std::collections::HashMap::new();
+    for mut d in diagnoses {
+        if let Some(redactor) = redactor {
+            redact_diagnosis(&mut d, redactor);
+        }
+        let mut text = Vec::new();
+        // Writing into a Vec cannot fail.
+        if write_report(&mut text, std::slice::from_ref(&d), 1, false).is_ok() {
+            let e = d.execution;
+            by_key.insert(
+                (e.host, e.started, e.command),
+                String::from_utf8_lossy(&text).into_owned(),
+            );
+        }
+    }
+    executions
+        .iter()
+        .map(|e| {
+            by_key
+                .get(&(e.host.clone(), e.started.clone(), e.command.clone()))
+                .cloned()
+        })
+        .collect()
+}
+
 /// `eblog diagnose`.
 pub(super) fn diagnose(args: &DiagnoseArgs) -> i32 {
     let bounds = (args.since.as_deref(), args.until.as_deref());
@@ -217,7 +260,13 @@ pub(super) fn diagnose(args: &DiagnoseArgs) -> i32 {
         Ok(l) => l,
         Err(code) => return code,
     };
+    let min = match args.min_severity {
+        SeverityArg::Warning => Severity::Warning,
+        SeverityArg::Error => Severity::Error,
+    };
     let mut diagnoses = loaded.diagnoses;
+    diagnoses.retain(|d| d.severity >= min);
+    let failed = diagnoses.iter().any(|d| d.severity == Severity::Error);
     if let Some(redactor) = &loaded.redactor {
         diagnoses
             .iter_mut()
@@ -233,8 +282,11 @@ pub(super) fn diagnose(args: &DiagnoseArgs) -> i32 {
     if let Err(e) = written.and_then(|()| out.flush()) {
         return write_failed(&e);
     }
+    // An unreadable input wins: the diagnosis may then be missing what it held.
     if loaded.unreadable {
         EXIT_FAILURE
+    } else if failed {
+        EXIT_FOUND_FAILURE
     } else {
         EXIT_OK
     }
@@ -255,7 +307,7 @@ fn status_style(status: Status) -> Style {
         Status::Success => AnsiColor::Green,
         Status::Failure => AnsiColor::Red,
         Status::Timeout => AnsiColor::Yellow,
-        Status::Incomplete | Status::Skipped => AnsiColor::BrightBlack,
+        Status::Incomplete | Status::Running | Status::Skipped => AnsiColor::BrightBlack,
     };
     Style::new().fg_color(Some(colour.into())).bold()
 }
@@ -353,7 +405,8 @@ fn write_report(
         };
         writeln!(
             out,
-            "{bold}{}{bold:#} on {} at {}: {status} after {}{}",
+            "{}: {bold}{}{bold:#} on {} at {}: {status} after {}{}",
+            d.severity.name(),
             e.command,
             e.instance_id.as_deref().unwrap_or(&e.host),
             e.started.as_deref().unwrap_or("an unknown time"),
@@ -384,10 +437,15 @@ fn write_report(
             }
         }
         for hint in &d.hints {
-            let at = hint
-                .sources
-                .first()
-                .map(|s| format!("({}:{})", s.file, s.line));
+            // Every piece of evidence: a crash's line follows the proxy's first error.
+            let at = (!hint.sources.is_empty()).then(|| {
+                let places: Vec<String> = hint
+                    .sources
+                    .iter()
+                    .map(|s| format!("{}:{}", s.file, s.line))
+                    .collect();
+                format!("({})", places.join(", "))
+            });
             let mut lines = hint.message.lines();
             let first = lines.next().unwrap_or_default();
             let rest: Vec<&str> = lines.collect();
@@ -404,13 +462,13 @@ fn write_report(
             }
         }
         writeln!(out, "  look at:")?;
-        for source in d.look_at.iter().take(8) {
-            writeln!(out, "    {}:{}", source.file, source.line)?;
+        for range in d.look_at.iter().take(8) {
+            writeln!(out, "    {range}")?;
         }
         if d.look_at.len() > 8 {
             writeln!(
                 out,
-                "    ... {} more record(s) (--json lists them all)",
+                "    ... {} more place(s) (--json lists them all)",
                 d.look_at.len() - 8
             )?;
         }

@@ -30,6 +30,8 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILURE: i32 = 1;
 /// Exit status: usage error.
 pub const EXIT_USAGE: i32 = 2;
+/// Exit status of `diagnose`: a command failed or timed out (every input was read).
+pub const EXIT_FOUND_FAILURE: i32 = 3;
 
 /// Runs eblog with the process's arguments and returns the exit code.
 pub fn run() -> i32 {

@@ -2,6 +2,9 @@
 //! which the application never answered), the failing step, the error trimmed to what
 //! matters, where to look, and hints drawn from the records around it.
 
+mod app;
+
+use super::host_year::HostYears;
 use super::steps::failed_leaf;
 use super::{host_of, micros, Execution, SourceRef, Status, Step};
 use crate::record::{Event, Format, Record};
@@ -10,10 +13,29 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-/// How long after a successful deploy upstream errors still count against it.
-const AFTER_DEPLOY_US: i64 = 15 * 60 * 1_000_000;
 /// The most error lines a report shows.
 const MAX_ERROR_LINES: usize = 25;
+
+/// How much a finding matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth a look: the deploy succeeded but the application did not answer for a
+    /// sustained time.
+    Warning,
+    /// A command failed or timed out.
+    Error,
+}
+
+impl Severity {
+    /// The name as serialized (`warning`, `error`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
 
 /// One hint: what the records suggest, and the evidence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,11 +48,17 @@ pub struct Hint {
     /// Where the evidence is.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<SourceRef>,
+    /// The application's crash the hint quotes, summarised by its language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crash: Option<super::crash::Crash>,
 }
 
 /// The diagnosis of one execution.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnosis {
+    /// `error` for a failed or timed-out command, `warning` for an application that
+    /// did not answer after a successful deploy.
+    pub severity: Severity,
     /// The execution diagnosed.
     #[serde(flatten)]
     pub execution: DiagnosedExecution,
@@ -43,10 +71,35 @@ pub struct Diagnosis {
     /// The error text trimmed to its last lines that matter.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_excerpt: Option<String>,
-    /// Where to look: the failing steps' records, then the rest of the execution's.
-    pub look_at: Vec<SourceRef>,
+    /// Where to look, as line ranges: the lines that say how the failing step failed
+    /// first (cfn-init's failure line and the command's output, the engine's error
+    /// line), then the hints' evidence, the failing steps' records and the rest of the
+    /// execution's; adjacent lines of one file are one range.
+    pub look_at: Vec<LineRange>,
     /// What the records suggest.
     pub hints: Vec<Hint>,
+}
+
+/// Lines of one file, `file:line` to `end_line`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineRange {
+    /// The input as records name it in `source`.
+    pub file: std::sync::Arc<str>,
+    /// First line, 1-based.
+    pub line: u64,
+    /// Last line (the same as `line` for a one-line record).
+    pub end_line: u64,
+}
+
+impl std::fmt::Display for LineRange {
+    /// `eb-engine.log:286` or `eb-engine.log:286-291`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.end_line > self.line {
+            write!(f, "{}:{}-{}", self.file, self.line, self.end_line)
+        } else {
+            write!(f, "{}:{}", self.file, self.line)
+        }
+    }
 }
 
 /// The execution fields a diagnosis repeats.
@@ -95,14 +148,19 @@ pub fn diagnose<R: std::borrow::Borrow<Record>>(
                 Vec::new()
             };
             if e.status == Status::Success && is_deploy(&e.command) {
-                hints.extend(app_unreachable(records, e));
+                hints.extend(app::app_unreachable(records, e));
                 if hints.is_empty() {
                     return None;
                 }
             } else if !e.status.is_failure() {
                 return None;
             }
-            Some(diagnosis(e, hints))
+            let severity = if e.status.is_failure() {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            Some(diagnosis(records, e, hints, severity))
         })
         .collect()
 }
@@ -112,7 +170,12 @@ fn is_deploy(command: &str) -> bool {
     c.contains("deploy") || c.contains("startup") || c.contains("env-launch")
 }
 
-fn diagnosis(e: &Execution, hints: Vec<Hint>) -> Diagnosis {
+fn diagnosis(
+    records: &Index<'_>,
+    e: &Execution,
+    hints: Vec<Hint>,
+    severity: Severity,
+) -> Diagnosis {
     let chain = failing_chain(&e.steps);
     // The step `failed_step` names: the deepest failing one that is not a shell command.
     let leaf = chain
@@ -121,26 +184,23 @@ fn diagnosis(e: &Execution, hints: Vec<Hint>) -> Diagnosis {
         .find(|s| s.kind != "command")
         .or(chain.last())
         .copied();
-    let mut look_at: Vec<SourceRef> = e.error_at.iter().cloned().collect();
-    for source in hints.iter().flat_map(|h| h.sources.iter()) {
+    let mut look_at: Vec<SourceRef> = leaf
+        .map(|l| cause_records(records, e, l))
+        .unwrap_or_default();
+    let rest = e
+        .error_at
+        .iter()
+        .chain(hints.iter().flat_map(|h| h.sources.iter()))
+        .chain(chain.iter().filter_map(|s| s.source.as_ref()))
+        .chain(&e.sources);
+    for source in rest {
         if !look_at.contains(source) {
             look_at.push(source.clone());
         }
     }
-    for source in failing_chain(&e.steps)
-        .into_iter()
-        .filter_map(|s| s.source.clone())
-    {
-        if !look_at.contains(&source) {
-            look_at.push(source);
-        }
-    }
-    for source in &e.sources {
-        if !look_at.contains(source) {
-            look_at.push(source.clone());
-        }
-    }
+    let look_at = ranges(records, &look_at);
     Diagnosis {
+        severity,
         execution: DiagnosedExecution {
             host: e.host.clone(),
             instance_id: e.instance_id.clone(),
@@ -158,6 +218,72 @@ fn diagnosis(e: &Execution, hints: Vec<Hint>) -> Diagnosis {
         look_at,
         hints,
     }
+}
+
+/// The records that say how a failing container command (or config) failed, in file order:
+/// cfn-init.log's `Command X (...) failed` and `Command X output:` lines, and
+/// cfn-init-cmd.log's output and `Exited with error code N` of that command.
+fn cause_records(records: &Index<'_>, e: &Execution, leaf: &Step) -> Vec<SourceRef> {
+    if leaf.kind == "config" {
+        // A config that failed without a failing command: cfn-init's ERROR lines.
+        return records_in(records, e)
+            .filter(|r| r.format == Some(Format::CfnInit) && matches!(r.event, Event::Error { .. }))
+            .map(source_of)
+            .collect();
+    }
+    if leaf.kind != "container_command" {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let mut in_block = false;
+    for record in records_in(records, e) {
+        let Event::CfnCommand { name, status, .. } = &record.event else {
+            if in_block && matches!(record.event, Event::CommandOutput { .. }) {
+                found.push(source_of(record));
+            }
+            continue;
+        };
+        let named = name.as_deref() == Some(leaf.name.as_str());
+        match (record.format, *status) {
+            (Some(Format::CfnInit), "failure" | "output") if named => found.push(source_of(record)),
+            (Some(Format::CfnInitCmd), "start") => in_block = named,
+            (Some(Format::CfnInitCmd), "failure") if in_block => {
+                found.push(source_of(record));
+                in_block = false;
+            }
+            (Some(Format::CfnInitCmd), _) => in_block = false,
+            _ => {}
+        }
+    }
+    found
+}
+
+/// `sources` as line ranges, each record to its last line, a record that continues the
+/// range before it (same file, the next line or the one after: cfn-init-cmd.log's block
+/// lines between a command's output and its exit code) merged into it.
+fn ranges(records: &Index<'_>, sources: &[SourceRef]) -> Vec<LineRange> {
+    let mut out: Vec<LineRange> = Vec::new();
+    for source in sources {
+        let end_line = records
+            .by_place
+            .get(&(&*source.file, source.line))
+            .map_or(source.line, |r| r.end_line.max(source.line));
+        if let Some(last) = out.last_mut() {
+            let continues = last.file == source.file
+                && source.line >= last.line
+                && source.line <= last.end_line + 2;
+            if continues {
+                last.end_line = last.end_line.max(end_line);
+                continue;
+            }
+        }
+        out.push(LineRange {
+            file: source.file.clone(),
+            line: source.line,
+            end_line,
+        });
+    }
+    out
 }
 
 /// The failing steps, outermost first.
@@ -213,10 +339,6 @@ static DOCKER_IMAGE: LazyLock<Regex> = LazyLock::new(|| {
 static CONTAINER_ID: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"(?m)^[ \t]*([0-9a-f]{12}|[0-9a-f]{64})[ \t]*$|container ([0-9a-f]{12})\b")
 });
-static APP_ERROR: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"Error\b|Exception|Traceback|\bERR!|\bpanic|\bFATAL|\bfatal:"));
-/// The most application lines a hint quotes.
-const APP_LINES: usize = 10;
 static DOCKER: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\bdocker\b|\bcontainer\b|\bimage\b"));
 
 /// The records diagnosis looks things up in, indexed once: by place, and per host the
@@ -232,7 +354,16 @@ struct HostIndex<'r> {
     environments: Vec<(i64, &'r Record)>,
     upstream_errors: Vec<(i64, &'r Record)>,
     gateway_errors: Vec<(i64, &'r Record)>,
+    /// The application's lines, their instants in the host's year (see [`HostYears`]).
     app_lines: Vec<(i64, &'r Record)>,
+    /// Lines of application logs that carry no time stamp at all (`nodejs.log`), in
+    /// input order.
+    undated_app_lines: Vec<&'r Record>,
+    /// The years of the host's dated records.
+    years: HostYears,
+    /// The year the application's lines were given from the host's other logs, when
+    /// it differs from the one they were decoded with.
+    app_year: Option<i32>,
 }
 
 impl<'r> Index<'r> {
@@ -241,14 +372,30 @@ impl<'r> Index<'r> {
             by_place: HashMap::with_capacity(records.len()),
             hosts: HashMap::new(),
         };
+        // An application log's unstamped lines (a Java stack) take the stamp of the
+        // line above them in the same file.
+        let mut last_app: HashMap<&'r str, i64> = HashMap::new();
         for record in records {
             let record: &'r Record = record.borrow();
             index
                 .by_place
                 .insert((&*record.source, record.line), record);
-            let Some(us) = micros(record.ts.as_deref()) else {
-                continue;
+            let app = matches!(record.event, Event::AppOutput { .. });
+            let us = match micros(record.ts.as_deref()) {
+                Some(us) => us,
+                None if app => match last_app.get(&*record.source) {
+                    Some(&us) => us,
+                    None => {
+                        let host = index.hosts.entry(host_of(&record.source)).or_default();
+                        host.undated_app_lines.push(record);
+                        continue;
+                    }
+                },
+                None => continue,
             };
+            if app {
+                last_app.insert(&record.source, us);
+            }
             let host = index.hosts.entry(host_of(&record.source)).or_default();
             let list = match &record.event {
                 Event::ActionEnvironment { env: Some(_) } => &mut host.environments,
@@ -261,11 +408,24 @@ impl<'r> Index<'r> {
                     ..
                 } if record.format == Some(Format::NginxAccess) => &mut host.gateway_errors,
                 Event::AppOutput { .. } => &mut host.app_lines,
-                _ => continue,
+                _ => {
+                    host.years.add(us);
+                    continue;
+                }
             };
+            if record.format != Some(Format::WebStdout) {
+                host.years.add(us);
+            }
             list.push((us, record));
         }
         for host in index.hosts.values_mut() {
+            host.app_year = host
+                .app_lines
+                .first()
+                .and_then(|(us, _)| host.years.year_for(*us));
+            for (us, _) in &mut host.app_lines {
+                *us = host.years.adjust(*us);
+            }
             for list in [
                 &mut host.environments,
                 &mut host.upstream_errors,
@@ -308,6 +468,7 @@ fn failure_hints(records: &Index<'_>, e: &Execution) -> Vec<Hint> {
                     name.as_str()
                 ),
                 sources: error_source.clone(),
+                            crash: None,
             });
         }
     }
@@ -321,6 +482,7 @@ fn failure_hints(records: &Index<'_>, e: &Execution) -> Vec<Hint> {
                     leaf.name
                 ),
                 sources: error_source.clone(),
+                crash: None,
             });
         }
     }
@@ -329,6 +491,7 @@ fn failure_hints(records: &Index<'_>, e: &Execution) -> Vec<Hint> {
             kind: "out_of_memory",
             message: "the process was killed or could not allocate memory (exit status -9/137, ENOMEM): the instance looks out of memory; use a larger instance type or add swap".to_owned(),
             sources: error_source.clone(),
+                    crash: None,
         });
     }
     if PERMISSION.is_match(error) {
@@ -339,6 +502,7 @@ fn failure_hints(records: &Index<'_>, e: &Execution) -> Vec<Hint> {
             kind: "permission_denied",
             message: format!("permission denied running {hook}: hooks need the execute bit (chmod +x, or `git update-index --chmod=+x` before bundling)"),
             sources: error_source.clone(),
+                    crash: None,
         });
     }
     hints.extend(truncated(records, e));
@@ -381,6 +545,7 @@ fn empty_variables(records: &Index<'_>, e: &Execution) -> Vec<Hint> {
                     file: record.source.clone(),
                     line: record.line,
                 }],
+                crash: None,
             });
         }
     }
@@ -419,6 +584,7 @@ fn empty_env_flags(records: &Index<'_>, e: &Execution) -> Option<Hint> {
             names.iter().map(|n| format!("{n}=")).collect::<Vec<_>>().join(", ")
         ),
         sources: first.into_iter().collect(),
+            crash: None,
     })
 }
 
@@ -441,6 +607,7 @@ fn truncated(records: &Index<'_>, e: &Execution) -> Option<Hint> {
         kind: "truncated",
         message,
         sources: full.into_iter().collect(),
+        crash: None,
     })
 }
 
@@ -487,73 +654,7 @@ fn docker(e: &Execution) -> Option<Hint> {
         kind: "docker",
         message,
         sources: e.error_at.iter().cloned().collect(),
-    })
-}
-
-/// The first run of upstream errors no more than a minute apart.
-fn first_burst<'a, 'r>(errors: &'a [(i64, &'r Record)]) -> &'a [(i64, &'r Record)] {
-    const GAP_US: i64 = 60_000_000;
-    let end = errors
-        .windows(2)
-        .position(|pair| pair[1].0 - pair[0].0 > GAP_US)
-        .map_or(errors.len(), |i| i + 1);
-    &errors[..end]
-}
-
-/// After a successful deploy: the proxy could not reach the application.
-fn app_unreachable(records: &Index<'_>, e: &Execution) -> Option<Hint> {
-    let finished = e.end_us?;
-    let host = records.host(&e.host)?;
-    let refused = first_burst(between(
-        &host.upstream_errors,
-        finished,
-        finished + AFTER_DEPLOY_US,
-    ));
-    let (burst_start, burst_end) = (refused.first()?.0, refused.last()?.0);
-    let gateway_errors = between(&host.gateway_errors, burst_start, burst_end + 1_000_000).len();
-    let refused: Vec<&Record> = refused.iter().map(|(_, r)| *r).collect();
-    let first = refused.first()?;
-    let last = refused.last()?;
-    let mut message = format!(
-        "the deploy succeeded but the application did not answer: {} upstream error(s) in the proxy log from {} to {}",
-        refused.len(),
-        first.ts.as_deref().unwrap_or("?"),
-        last.ts.as_deref().unwrap_or("?"),
-    );
-    if gateway_errors > 0 {
-        message.push_str(&format!(
-            ", {gateway_errors} 502/503/504 response(s) in the access log"
-        ));
-    }
-    let app_lines: Vec<&Record> = between(&host.app_lines, finished, burst_start)
-        .iter()
-        .map(|(_, r)| *r)
-        .collect();
-    // From the first line that looks like an error (the crash), else the last lines.
-    let tail = match app_lines
-        .iter()
-        .position(|r| APP_ERROR.is_match(&r.message))
-    {
-        Some(i) => {
-            // A few lines of context: stack traces print the failing code above.
-            let from = i.saturating_sub(3);
-            &app_lines[from..app_lines.len().min(from + APP_LINES)]
-        }
-        None => &app_lines[app_lines.len().saturating_sub(APP_LINES)..],
-    };
-    if !tail.is_empty() {
-        message.push_str("; the application's output before the first error:");
-        for line in tail {
-            message.push_str("\n  ");
-            message.push_str(line.message.trim_end());
-        }
-    }
-    let mut sources = vec![source_of(first)];
-    sources.extend(tail.last().map(|r| source_of(r)));
-    Some(Hint {
-        kind: "app_unreachable",
-        message,
-        sources,
+        crash: None,
     })
 }
 

@@ -21,6 +21,18 @@ pub(crate) fn executions(host: &Host<'_>, runs: &[HandlerRun<'_>]) -> Vec<Execut
                 out.push(run.execution(runs, cfn_init, cfn_init_cmd));
             }
         }
+        // A run past its cleanup or response ends at the next record that is not its
+        // closing lines, even without `Platform Engine finished`: fragments of several
+        // runs (pasted excerpts) follow each other without `Starting...`.
+        let closing = matches!(
+            t.record.event,
+            Event::Cleanup | Event::CommandResult { .. } | Event::CommandFinished { .. }
+        );
+        if !closing {
+            if let Some(run) = current.take_if(|r| r.wound_up) {
+                out.push(run.execution(runs, cfn_init, cfn_init_cmd));
+            }
+        }
         let run = current.get_or_insert_with(|| EngineRun::new(t.us));
         run.read(t);
         if run.finished_us.is_some() {
@@ -42,6 +54,9 @@ struct EngineRun<'r> {
     finished_us: Option<i64>,
     /// Whether anything beyond `Starting...` was read.
     begun: bool,
+    /// Whether its cleanup or its response was read: what follows, bar the closing
+    /// lines, is another run's.
+    wound_up: bool,
     command: Option<String>,
     stack: StepStack,
     failure: Option<Failure>,
@@ -52,7 +67,7 @@ struct EngineRun<'r> {
 }
 
 /// The engine's error line.
-struct Failure {
+pub(super) struct Failure {
     at: super::SourceRef,
     instruction: Option<String>,
     exit_code: Option<i64>,
@@ -66,6 +81,7 @@ impl<'r> EngineRun<'r> {
             last_us: start_us,
             finished_us: None,
             begun: false,
+            wound_up: false,
             command: None,
             stack: StepStack::default(),
             failure: None,
@@ -123,13 +139,26 @@ impl<'r> EngineRun<'r> {
                 self.stack.open(depth, step, us);
             }
             Event::CommandFailed {
+                command,
                 step,
                 exit_code,
                 error,
                 ..
-            } => self.fail(step.as_deref(), *exit_code, error.as_deref(), t),
-            Event::Cleanup => self.stack.close_to(0, us),
-            Event::CommandResult { result, .. } => self.result = result.as_ref(),
+            } => {
+                // A fragment that begins after `Engine command: (X)` still names it here.
+                if self.command.is_none() {
+                    self.command.clone_from(command);
+                }
+                self.fail(step.as_deref(), *exit_code, error.as_deref(), t);
+            }
+            Event::Cleanup => {
+                self.stack.close_to(0, us);
+                self.wound_up = true;
+            }
+            Event::CommandResult { result, .. } => {
+                self.result = result.as_ref();
+                self.wound_up = true;
+            }
             Event::CommandFinished { command } => {
                 self.command.get_or_insert_with(|| command.clone());
                 self.finished_us = us.or(self.last_us);
@@ -158,10 +187,19 @@ impl<'r> EngineRun<'r> {
         t: Timed<'r>,
     ) {
         let error = error.and_then(clean_error);
-        if self.stack.depth() == 0 {
-            if let Some(name) = instruction {
-                let step = Step::new(name, "instruction", t.us, t.source());
-                self.stack.open(0, step, t.us);
+        if let Some(name) = instruction {
+            // The instruction the error line names is the outermost step, also when the
+            // logs begin inside it (a fragment): then it holds the steps still open.
+            let outermost = self.stack.at_mut(0).map(|s| (s.kind, s.name == name));
+            match outermost {
+                None => {
+                    let step = Step::new(name, "instruction", t.us, t.source());
+                    self.stack.open(0, step, t.us);
+                }
+                Some(("instruction", _)) | Some((_, true)) => {}
+                Some(_) => self
+                    .stack
+                    .wrap_open(Step::new(name, "instruction", None, t.source())),
             }
         }
         self.stack.fail_open(exit_code, error.as_deref());
@@ -197,12 +235,7 @@ impl<'r> EngineRun<'r> {
         let end_us = self.finished_us.or(self.last_us);
         let mut sources: Vec<_> = self.records.iter().map(Timed::source).collect();
         let mut steps = self.stack.finish(end_us, status);
-        let cfn = if cfn_init.is_empty() {
-            cfn_init_cmd
-        } else {
-            cfn_init
-        };
-        nest_config_sets(&mut steps, cfn, end_us, &mut sources);
+        super::cfn_init::nest_config_sets(&mut steps, cfn_init, cfn_init_cmd, end_us, &mut sources);
         let run = runs.iter().find(|r| r.covers(self.start_us));
         if let Some(run) = run {
             sources.extend(run.records.iter().map(Timed::source));
@@ -222,7 +255,10 @@ impl<'r> EngineRun<'r> {
             instance_id: self.instance_id,
             host: String::new(),
             platform: "engine",
-            command: self.command.unwrap_or_else(|| "unknown".to_owned()),
+            command: self
+                .command
+                .or_else(|| command_of_instructions(&steps))
+                .unwrap_or_else(|| "unknown".to_owned()),
             id: run.and_then(|r| r.invocation_id.clone()),
             started: self.start_us.and_then(rfc3339),
             finished: end_us.and_then(rfc3339),
@@ -244,9 +280,19 @@ impl<'r> EngineRun<'r> {
     }
 }
 
+/// The command a run's instructions belong to only, for an excerpt that begins after the
+/// command is named: the log-collecting commands' `GetTailLogs` and `GetBundleLogs`.
+fn command_of_instructions(steps: &[Step]) -> Option<String> {
+    steps.iter().find_map(|s| match (s.kind, s.name.as_str()) {
+        ("instruction", "GetTailLogs") => Some("tail-log".to_owned()),
+        ("instruction", "GetBundleLogs") => Some("bundle-log".to_owned()),
+        _ => None,
+    })
+}
+
 /// The engine's error text, followed by the failing container command's output when
 /// the failure lives in cfn-init.
-fn error_text(steps: &[Step], failure: Option<&Failure>) -> Option<String> {
+pub(super) fn error_text(steps: &[Step], failure: Option<&Failure>) -> Option<String> {
     let engine_error = failure.and_then(|f| f.error.clone());
     let leaf = failed_leaf(steps);
     let leaf_text = leaf.and_then(|s| {
@@ -266,135 +312,5 @@ fn error_text(steps: &[Step], failure: Option<&Failure>) -> Option<String> {
     match (engine_error, leaf_text) {
         (Some(e), Some(l)) => Some(format!("{e}\n{l}")),
         (e, l) => e.or(l),
-    }
-}
-
-/// Gives every config set step the configs and container commands cfn-init logged while
-/// it ran.
-fn nest_config_sets(
-    steps: &mut [Step],
-    cfn: &[Timed<'_>],
-    end_us: Option<i64>,
-    sources: &mut Vec<super::SourceRef>,
-) {
-    for step in steps.iter_mut() {
-        let nested = step.steps.iter().any(|s| s.kind == "config");
-        if step.kind == "config_set" && !nested {
-            let until = step.end_us.or(end_us);
-            let children = cfn_init_steps(cfn, step.start_us, until, sources);
-            if children.iter().any(|c| c.status == Status::Failure) {
-                step.status = Status::Failure;
-                // The failure is cfn-init's, not the shell command's that ran it.
-                for command in step.steps.iter_mut().filter(|s| s.kind == "command") {
-                    command.status = Status::Success;
-                    command.output = None;
-                }
-            }
-            step.steps.extend(children);
-        } else {
-            nest_config_sets(&mut step.steps, cfn, end_us, sources);
-        }
-    }
-}
-
-/// cfn-init's configs and commands between `from` and `until` (a second of slack).
-fn cfn_init_steps(
-    cfn: &[Timed<'_>],
-    from: Option<i64>,
-    until: Option<i64>,
-    sources: &mut Vec<super::SourceRef>,
-) -> Vec<Step> {
-    const SLACK_US: i64 = 1_000_000;
-    let (Some(from), Some(until)) = (from, until) else {
-        return Vec::new();
-    };
-    let mut stack = StepStack::default();
-    let window = cfn.iter().filter(|t| {
-        t.us.is_some_and(|us| us + SLACK_US >= from && us <= until + SLACK_US)
-    });
-    for t in window {
-        let used = read_cfn(&mut stack, t);
-        if used {
-            sources.push(t.source());
-        }
-    }
-    stack.finish(Some(until), Status::Success)
-}
-
-/// Applies one cfn-init (or cfn-init-cmd) record; returns whether it was used.
-fn read_cfn(stack: &mut StepStack, t: &Timed<'_>) -> bool {
-    let us = t.us;
-    match &t.record.event {
-        Event::ConfigStart { config } => {
-            stack.open(0, Step::new(config.clone(), "config", us, t.source()), us);
-        }
-        Event::CfnCommand {
-            name,
-            status,
-            command,
-            exit_code,
-            output,
-        } => {
-            let current = stack.innermost_of(&["container_command"]);
-            match (*status, name) {
-                ("start", Some(name)) => {
-                    let depth = stack.depth().min(1);
-                    let step = Step::new(name.clone(), "container_command", us, t.source());
-                    stack.open(depth, step, us);
-                }
-                ("success" | "failure_ignored", _) => {
-                    if let Some(step) = current {
-                        step.end_us = us;
-                    }
-                    stack.close_to(stack.depth().min(1), us);
-                }
-                ("failure", _) => {
-                    if let Some(step) = current {
-                        step.end_us = us;
-                        step.status = Status::Failure;
-                        step.exit_code = step.exit_code.or(*exit_code);
-                        if step.output.is_none() {
-                            step.output = command.clone();
-                        }
-                    }
-                    if let Some(config) = stack.at_mut(0) {
-                        config.status = Status::Failure;
-                    }
-                    stack.close_to(stack.depth().min(1), us);
-                }
-                ("output", Some(name)) => attach_output(stack, name, output.as_deref()),
-                _ => return false,
-            }
-        }
-        Event::CommandOutput { .. } if t.record.format == Some(Format::CfnInitCmd) => {
-            if let Some(step) = stack.innermost_of(&["container_command"]) {
-                let line = t.record.message.trim_start_matches('\t');
-                let text = step.output.get_or_insert_with(String::new);
-                if !text.is_empty() {
-                    text.push('\n');
-                }
-                text.push_str(line);
-            }
-        }
-        _ => return false,
-    }
-    true
-}
-
-/// Puts cfn-init's `Command X output:` text on the (already closed) step it names.
-fn attach_output(stack: &mut StepStack, name: &str, output: Option<&str>) {
-    let Some(output) = output.and_then(clean_error) else {
-        return;
-    };
-    if let Some(config) = stack.at_mut(0) {
-        if let Some(step) = config.steps.iter_mut().rev().find(|s| s.name == name) {
-            if step.status == Status::Failure {
-                let command = step.output.take();
-                step.output = Some(match command {
-                    Some(c) => format!("$ {c}\n{output}"),
-                    None => output,
-                });
-            }
-        }
     }
 }

@@ -22,8 +22,11 @@
 
 mod activity;
 mod cfn_hup;
+mod cfn_init;
+pub mod crash;
 pub mod diagnose;
 mod engine;
+mod host_year;
 mod legacy;
 mod model;
 mod steps;
@@ -89,7 +92,10 @@ pub fn is_relevant(record: &Record) -> bool {
         ),
         Format::CfnInit => matches!(
             record.event,
-            Event::ConfigStart { .. } | Event::CfnCommand { .. }
+            Event::ConfigStart { .. }
+                | Event::CfnCommand { .. }
+                | Event::Error { .. }
+                | Event::Build { .. }
         ),
         Format::CfnInitCmd => matches!(
             record.event,
@@ -109,7 +115,9 @@ pub fn is_relevant(record: &Record) -> bool {
                 ..
             }
         ),
-        Format::WebStdout => matches!(record.event, Event::AppOutput { .. }),
+        Format::WebStdout | Format::AppLog => matches!(record.event, Event::AppOutput { .. }),
+        // Its S3 keys name the instance (`.../e-x/i-0123.../...`): the host's id.
+        Format::EbTools => record.instance_id.is_some(),
         _ => false,
     }
 }
@@ -121,7 +129,7 @@ pub fn shapes_executions(record: &Record) -> bool {
     is_relevant(record)
         && !matches!(
             record.format,
-            Some(Format::NginxAccess | Format::NginxError | Format::WebStdout)
+            Some(Format::NginxAccess | Format::NginxError | Format::WebStdout | Format::AppLog)
         )
 }
 
@@ -189,7 +197,9 @@ fn slim_payload(event: &mut Event) {
 }
 
 /// The host a record belongs to: the part of its source before a bundle's `!`, else its
-/// directory, with trailing `nginx`, `httpd` and `healthd` components removed.
+/// directory, with trailing `nginx`, `httpd` and `healthd` components removed, and the
+/// application logs' folders (`tomcat`, `nodejs`, `containers`,
+/// `eb-docker/containers/eb-current-app`, `ecs`).
 pub fn host_of(source: &str) -> String {
     let (outer, inner) = match source.split_once('!') {
         Some((outer, inner)) => (outer, Some(inner)),
@@ -215,7 +225,20 @@ fn strip_log_subdirs(mut dir: &str) -> &str {
             Some(i) => (&dir[..i], &dir[i + 1..]),
             None => ("", dir),
         };
-        if !matches!(last, "nginx" | "httpd" | "healthd") {
+        if !matches!(
+            last,
+            "nginx"
+                | "httpd"
+                | "healthd"
+                | "tomcat"
+                | "tomcat8"
+                | "tomcat9"
+                | "nodejs"
+                | "containers"
+                | "eb-current-app"
+                | "eb-docker"
+                | "ecs"
+        ) {
             return dir;
         }
         dir = if head.is_empty() { "." } else { head };
@@ -354,6 +377,11 @@ pub fn correlate<R: Borrow<Record>>(records: &[R]) -> Vec<Execution> {
         let mut executions = legacy::executions(&host, &runs);
         executions.extend(engine::executions(&host, &runs));
         executions.extend(cfn_hup::unmatched(&host, &runs, &executions));
+        if executions.is_empty() {
+            // cfn-init's logs alone (people paste cfn-init.log): its builds.
+            executions = cfn_init::standalone(&host);
+        }
+        label_log_collection(&mut executions);
         for execution in &mut executions {
             execution.host.clone_from(&host.name);
             if execution.instance_id.is_none() {
@@ -369,6 +397,35 @@ pub fn correlate<R: Borrow<Record>>(records: &[R]) -> Vec<Execution> {
     all
 }
 
+/// The command that collected the logs being read (`bundle-log`, `tail-log`,
+/// `CMD-TailLogs`, `CMD-BundleLogs`) is still running when they are taken: a host's last
+/// execution, cut short by the end of its logs, is `RUNNING` rather than `INCOMPLETE`.
+fn label_log_collection(executions: &mut [Execution]) {
+    let last = executions
+        .iter_mut()
+        .max_by_key(|e| e.start_us.unwrap_or(i64::MIN));
+    if let Some(e) = last.filter(|e| e.status == Status::Incomplete && collects_logs(&e.command)) {
+        e.status = Status::Running;
+        running_steps(&mut e.steps);
+    }
+}
+
+/// Whether `command` is one of the log-collecting commands (`bundle-log`, `tail-log`,
+/// `CMD-BundleLogs`, `CMD-TailLogs`, `CMD-SystemTailLogs`).
+pub(crate) fn collects_logs(command: &str) -> bool {
+    let c = command.to_ascii_lowercase().replace(['-', '_'], "");
+    c.contains("taillog") || c.contains("bundlelog")
+}
+
+fn running_steps(steps: &mut [Step]) {
+    for step in steps {
+        if step.status == Status::Incomplete {
+            step.status = Status::Running;
+        }
+        running_steps(&mut step.steps);
+    }
+}
+
 /// Correlates records as they stream in, one host at a time, so memory holds the
 /// records of the hosts being read rather than of the whole input.
 ///
@@ -381,6 +438,8 @@ pub struct Correlator {
     open: Vec<(String, BoxedRecords)>,
     executions: Vec<Execution>,
     diagnoses: Option<Vec<diagnose::Diagnosis>>,
+    /// Whether the executions are kept too when diagnosing (`commands --html`).
+    keep_executions: bool,
     since: Option<i64>,
     until: Option<i64>,
     counted: usize,
@@ -403,9 +462,19 @@ impl Correlator {
             open: Vec::new(),
             executions: Vec::new(),
             diagnoses: diagnose.then(Vec::new),
+            keep_executions: !diagnose,
             since,
             until,
             counted: 0,
+        }
+    }
+
+    /// A correlator that keeps the executions and their diagnoses (for a page that
+    /// shows both).
+    pub fn with_diagnoses(since: Option<i64>, until: Option<i64>) -> Self {
+        Correlator {
+            keep_executions: true,
+            ..Correlator::new(since, until, true)
         }
     }
 
@@ -446,10 +515,12 @@ impl Correlator {
             })
             .collect();
         self.counted += executions.len();
-        match &mut self.diagnoses {
-            // Diagnosis keeps its diagnoses only.
-            Some(diagnoses) => diagnoses.extend(diagnose::diagnose(records, &executions)),
-            None => self.executions.extend(executions),
+        if let Some(diagnoses) = &mut self.diagnoses {
+            diagnoses.extend(diagnose::diagnose(records, &executions));
+        }
+        // Diagnosis alone keeps its diagnoses only.
+        if self.keep_executions {
+            self.executions.extend(executions);
         }
     }
 
@@ -535,12 +606,41 @@ mod tests {
             host_of("fleet/i-1/var/log/nginx/healthd/application.log"),
             "fleet/i-1/var/log"
         );
+        assert_eq!(
+            host_of("fleet/i-1/var/log/eb-docker/containers/eb-current-app/x-stdouterr.log"),
+            "fleet/i-1/var/log"
+        );
+        assert_eq!(
+            host_of("b.zip!/var/log/tomcat/catalina.out"),
+            "b.zip!/var/log"
+        );
         assert_eq!(host_of("eb-engine.log"), ".");
         assert_eq!(host_of("nginx/error.log"), ".");
         assert_eq!(
             host_of("bundle.txt!/var/log/nginx/error.log"),
             "bundle.txt!/var/log"
         );
+    }
+
+    #[test]
+    fn log_collecting_commands_are_known_by_name() {
+        for name in [
+            "bundle-log",
+            "tail-log",
+            "CMD-TailLogs",
+            "CMD-BundleLogs",
+            "CMD-SystemTailLogs",
+        ] {
+            assert!(collects_logs(name), "{name}");
+        }
+        for name in [
+            "app-deploy",
+            "CMD-AppDeploy",
+            "restart-app-server",
+            "CMD-RestartAppServer",
+        ] {
+            assert!(!collects_logs(name), "{name}");
+        }
     }
 
     #[test]

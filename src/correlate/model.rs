@@ -15,6 +15,10 @@ pub enum Status {
     Timeout,
     /// The logs end before the command does (or begin after it started and hold no end).
     Incomplete,
+    /// The logs end while the command runs, and it is the command that collected them
+    /// (`bundle-log`, `tail-log`, `CMD-TailLogs`, ...): it was running when they were
+    /// taken. Not a failure.
+    Running,
     /// The command did not apply to this instance (the command processor's
     /// `Ignoring not applicable command`, a `FAILURE` with `returncode` 0): not a failure.
     Skipped,
@@ -28,6 +32,7 @@ impl Status {
             Status::Failure => "FAILURE",
             Status::Timeout => "TIMEOUT",
             Status::Incomplete => "INCOMPLETE",
+            Status::Running => "RUNNING",
             Status::Skipped => "SKIPPED",
         }
     }
@@ -94,7 +99,8 @@ pub struct Execution {
     pub instance_id: Option<String>,
     /// Where its logs came from (the directory or bundle): executions of one host share it.
     pub host: String,
-    /// `legacy` (command processor) or `engine` (Amazon Linux 2/2023 platform engine).
+    /// `legacy` (command processor), `engine` (Amazon Linux 2/2023 platform engine),
+    /// `cfn-hup` (only its log) or `cfn-init` (only cfn-init's logs).
     pub platform: &'static str,
     /// The command (`CMD-AppDeploy`, `app-deploy`, `self-startup`, ...).
     pub command: String,

@@ -26,7 +26,7 @@ impl Step {
     }
 
     /// Fills in the serialized times from the internal ones.
-    fn seal(&mut self) {
+    pub(crate) fn seal(&mut self) {
         self.started = self.start_us.and_then(rfc3339);
         self.duration_ms = span_ms(self.start_us, self.end_us);
     }
@@ -68,6 +68,15 @@ impl StepStack {
                 None => self.roots.push(step),
             }
         }
+    }
+
+    /// Puts `step` around the open steps: it becomes the outermost open step, starting
+    /// when the first of them did (unless it has a start of its own).
+    pub fn wrap_open(&mut self, mut step: Step) {
+        if step.start_us.is_none() {
+            step.start_us = self.open.first().and_then(|s| s.start_us);
+        }
+        self.open.insert(0, step);
     }
 
     /// The open step at `depth`.

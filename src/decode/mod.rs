@@ -142,7 +142,21 @@ fn header<'a>(format: Format, bytes: &'a [u8], ctx: &Context) -> Option<Header<'
                 message,
             }
         }
-        Format::Engine | Format::Hooks => {
+        Format::EbTools => match amzn::parse_header(bytes) {
+            Ok((message, h)) => Header {
+                ts: rfc3339(&h.ts, zone),
+                level: Some(h.level),
+                pid: h.pid,
+                activity: None,
+                message,
+            },
+            Err(_) => header(Format::Engine, bytes, ctx)?,
+        },
+        Format::AppLog => Header {
+            ts: web::leading_stamp(bytes),
+            ..Header::bare(bytes)
+        },
+        Format::Engine | Format::Hooks | Format::DockerProcess => {
             let (message, h) = engine_grammar::parse_header(bytes).ok()?;
             Header {
                 ts: rfc3339(&h.ts, Zone::Utc),
@@ -275,7 +289,14 @@ pub fn decode(span: &Span, bytes: &[u8], ctx: &Context, prev: Option<&Event>) ->
         Format::CfnInit => cfn_init::cfn_init(&msg),
         Format::CfnInitCmd => cfn_init::cmd_log(&msg),
         Format::EbCfnInit => cfn_init::script(&msg, h.ts.is_some()),
-        Format::Engine | Format::Hooks => engine::event(&msg, prev),
+        Format::Engine | Format::Hooks | Format::DockerProcess => engine::event(&msg, prev),
+        // Log publishing names the instance in the S3 keys it uploads to.
+        Format::EbTools => {
+            let mut found = generic::event(&msg);
+            found.instance_id = crate::ids::instance_id(first).map(str::to_owned);
+            found
+        }
+        Format::AppLog => web::app_log(&ctx.source),
         Format::Healthd => web::healthd(first),
         Format::NginxAccess => web::access(first),
         Format::NginxError => web::error(&msg),

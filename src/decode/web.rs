@@ -97,3 +97,94 @@ pub(crate) fn app_output(bytes: &[u8]) -> Found {
         Err(_) => Event::Other.into(),
     }
 }
+
+/// The event of an application log line (`app-log`): `app_output`, the program named by
+/// the file (`nodejs`, `catalina`, `web-1`, the container's log name).
+pub(crate) fn app_log(source: &str) -> Found {
+    let file = source.rsplit(['/', '!']).next().unwrap_or(source);
+    let program = file
+        .split_once('.')
+        .map_or(file, |(stem, _)| stem)
+        .trim_end_matches("-stdouterr");
+    Event::AppOutput {
+        host: String::new(),
+        program: program.to_owned(),
+    }
+    .into()
+}
+
+/// The time a line of an application log starts with (or names in a logfmt `time=`
+/// field), as RFC 3339 UTC: ISO 8601 (`2020-08-16T10:06:22.455429499Z`, Spring's
+/// `2022-04-05 03:20:31.002`, taken as UTC without an offset), Tomcat's
+/// `13-Jul-2021 15:08:21.853`, Puma's `[3122] 2022-04-05 ...`.
+pub(crate) fn leading_stamp(bytes: &[u8]) -> Option<String> {
+    static STAMP: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        // A constant pattern: compiling it cannot fail.
+        regex::bytes::Regex::new(
+            r"^(?:\[\d+\] |\[|level=\w+ time=|time=)?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?|\d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)",
+        )
+        .expect("valid regex")
+    });
+    let caps = STAMP.captures(bytes)?;
+    let text = std::str::from_utf8(caps.get(1)?.as_bytes()).ok()?;
+    let utc = if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(&text.replacen(' ', "T", 1)) {
+        dt.with_timezone(&chrono::Utc)
+    } else {
+        let forms = [
+            "%Y-%m-%dT%H:%M:%S%.f%z",
+            "%Y-%m-%d %H:%M:%S%.f%z",
+            "%Y-%m-%d %H:%M:%S,%3f",
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%d-%b-%Y %H:%M:%S%.f",
+        ];
+        let naive = forms.iter().find_map(|f| {
+            chrono::DateTime::parse_from_str(text, f)
+                .map(|d| d.naive_utc())
+                .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, f))
+                .ok()
+        })?;
+        naive.and_utc()
+    };
+    Some(utc.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+}
+
+#[cfg(test)]
+mod app_log_tests {
+    use super::*;
+
+    #[test]
+    fn stamps_of_application_logs() {
+        let cases = [
+            (
+                "2020-08-16T10:06:22.455429499Z container die 4f2a (image=app)",
+                Some("2020-08-16T10:06:22.455429499Z"),
+            ),
+            (
+                "13-Jul-2021 15:08:21.853 SEVERE [main] org.apache.catalina.startup",
+                Some("2021-07-13T15:08:21.853Z"),
+            ),
+            (
+                "2022-04-05 03:20:31.002  INFO 3122 --- [main] o.s.b.Application",
+                Some("2022-04-05T03:20:31.002Z"),
+            ),
+            (
+                "level=info time=2020-08-16T10:05:53Z msg=\"Loading configuration\"",
+                Some("2020-08-16T10:05:53Z"),
+            ),
+            (
+                "[2025-01-09 10:02:06 +0000] [1803] [INFO] Handling",
+                Some("2025-01-09T10:02:06Z"),
+            ),
+            ("> photo-share@1.4.0 start", None),
+            ("2022-13-45 99:99:99 not a date", None),
+        ];
+        for (line, want) in cases {
+            assert_eq!(leading_stamp(line.as_bytes()).as_deref(), want, "{line}");
+        }
+        match app_log("b.zip!/var/log/containers/web-4f2a9c0d1e7b-stdouterr.log").event {
+            Event::AppOutput { program, .. } => assert_eq!(program, "web-4f2a9c0d1e7b"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

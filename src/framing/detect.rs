@@ -53,11 +53,43 @@ pub fn detect_by_name(path: &Path) -> Option<Format> {
             return Some(Format::NginxError);
         }
     }
+    if let Some(format) = bundle_neighbour(name, &in_folder) {
+        return Some(format);
+    }
     NAMES
         .iter()
         .filter(|(_, f)| *f != Format::HealthdDaemon || in_folder("healthd"))
         .find(|(stem, _)| names(name, stem))
         .map(|&(_, f)| f)
+}
+
+/// The other files of an instance bundle that eblog reads, by path only: EB's
+/// log-publishing and tools logs (cfn-hup's or the engine's layout by content, but
+/// neither agent), the Docker platform's process log (the engine's layout, not an engine
+/// run) and the application's own logs.
+fn bundle_neighbour(name: &str, in_folder: &dyn Fn(&str) -> bool) -> Option<Format> {
+    if names(name, "eb-tools.log") || names(name, "eb-publish-logs.log") {
+        return Some(Format::EbTools);
+    }
+    if names(name, "eb-docker-process.log") {
+        return Some(Format::DockerProcess);
+    }
+    // `web-1.log`, `web-1.error.log` (legacy Java SE's Procfile processes), rotated too.
+    let web_process = name
+        .strip_prefix("web-")
+        .and_then(|rest| rest.split_once('.'))
+        .is_some_and(|(n, ext)| {
+            let numbered = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+            numbered && (ext.starts_with("log") || ext.starts_with("error.log"))
+        });
+    let app = names(name, "nodejs.log")
+        || name.contains("-stdouterr.log")
+        || in_folder("eb-current-app")
+        || (in_folder("tomcat") || in_folder("tomcat8")) && name.starts_with("catalina.")
+        || names(name, "docker-events.log")
+        || in_folder("ecs") && (names(name, "ecs-agent.log") || names(name, "ecs-init.log"))
+        || web_process;
+    app.then_some(Format::AppLog)
 }
 
 /// cfn-init.log messages that cfn-hup never writes.
@@ -188,6 +220,41 @@ mod tests {
             "an error.log outside nginx/"
         );
         assert_eq!(detect_by_name(Path::new("/var/log/daemon.log")), None);
+        for (name, format) in [
+            ("/var/log/eb-publish-logs.log", Format::EbTools),
+            ("/var/log/eb-tools.log", Format::EbTools),
+            ("_var_log_eb-tools.log-1713025085.gz", Format::EbTools),
+            ("/var/log/eb-docker-process.log", Format::DockerProcess),
+            ("/var/log/nodejs/nodejs.log", Format::AppLog),
+            (
+                "/var/log/containers/web-4f2a9c0d1e7b-stdouterr.log",
+                Format::AppLog,
+            ),
+            (
+                "/var/log/eb-docker/containers/eb-current-app/eb-4f2a9c0d1e7b-stdouterr.log",
+                Format::AppLog,
+            ),
+            (
+                "/var/log/eb-docker/containers/eb-current-app/unexpected-quit.log",
+                Format::AppLog,
+            ),
+            ("/var/log/tomcat/catalina.2021-07-13.log", Format::AppLog),
+            ("/var/log/tomcat8/catalina.out", Format::AppLog),
+            ("/var/log/web-1.log", Format::AppLog),
+            ("/var/log/web-1.error.log", Format::AppLog),
+            ("/var/log/docker-events.log", Format::AppLog),
+            ("/var/log/ecs/ecs-agent.log.2020-08-16-10", Format::AppLog),
+            ("/var/log/ecs/ecs-init.log", Format::AppLog),
+        ] {
+            assert_eq!(detect_by_name(Path::new(name)), Some(format), "{name}");
+        }
+        for name in [
+            "/var/log/catalina.out",
+            "/var/log/web-x.log",
+            "/var/log/webapp-1.log",
+        ] {
+            assert_eq!(detect_by_name(Path::new(name)), None, "{name}");
+        }
         assert_eq!(
             detect_by_name(Path::new("my-cfn-hup.log.bak")),
             Some(Format::CfnHup)

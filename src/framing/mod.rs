@@ -41,6 +41,10 @@ pub fn is_header(format: Format, line: &[u8]) -> bool {
         Format::NginxAccess => nginx::parse_access_line(line).is_some(),
         Format::NginxError => nginx::is_error_header(line),
         Format::WebStdout => web_stdout::is_header(line),
+        Format::EbTools => amzn::is_header(line) || engine::is_header(line),
+        Format::DockerProcess => engine::is_header(line),
+        // Every line the application writes is a record of its own.
+        Format::AppLog => true,
     }
 }
 
@@ -49,7 +53,11 @@ pub fn is_header(format: Format, line: &[u8]) -> bool {
 pub fn is_line_per_record(format: Format) -> bool {
     matches!(
         format,
-        Format::CfnInitCmd | Format::Healthd | Format::NginxAccess | Format::WebStdout
+        Format::CfnInitCmd
+            | Format::Healthd
+            | Format::NginxAccess
+            | Format::WebStdout
+            | Format::AppLog
     )
 }
 
@@ -59,7 +67,7 @@ pub fn is_line_per_record(format: Format) -> bool {
 pub fn allows_free_text(format: Format) -> bool {
     matches!(
         format,
-        Format::Hooks | Format::EbCfnInit | Format::HealthdDaemon
+        Format::Hooks | Format::EbCfnInit | Format::HealthdDaemon | Format::EbTools
     )
 }
 

@@ -111,6 +111,10 @@ pub fn detect(buf: &[u8]) -> Option<Wrapper> {
     if first.starts_with(CONSOLE_PREFIX) {
         return Some(Wrapper::ConsolePrefix);
     }
+    // An excerpt of a CloudWatch download without its `====` section header.
+    if instance_prefix(first).is_some() {
+        return Some(Wrapper::CloudWatch);
+    }
     if let Some((_, path)) = instance_rule(first) {
         return Some(if path.is_some() {
             Wrapper::CloudWatch
@@ -120,8 +124,17 @@ pub fn detect(buf: &[u8]) -> Option<Wrapper> {
     }
     let second = head.next()?;
     let third = head.next()?;
-    (is_dash_rule(first) && names_a_log(second) && is_dash_rule(third))
-        .then_some(Wrapper::TailBundle)
+    if is_dash_rule(first) && names_a_log(second) && is_dash_rule(third) {
+        return Some(Wrapper::TailBundle);
+    }
+    // A CloudWatch excerpt cut inside a record: its first line is a continuation of the
+    // record above, but most of the lines that follow carry the prefix.
+    let prefixed = [second, third]
+        .into_iter()
+        .chain(head.take(3))
+        .filter(|l| instance_prefix(l).is_some())
+        .count();
+    (prefixed >= 3).then_some(Wrapper::CloudWatch)
 }
 
 /// Takes a wrapper apart; `None` when `buf` is not one.
@@ -219,9 +232,21 @@ fn sectioned(all: &[(usize, &[u8])]) -> Vec<Section> {
             offset: start as u64,
             line: i as u64 + 1,
         };
+        let prefix_id = (skip > 0)
+            .then(|| std::str::from_utf8(&raw[1..skip - 2]).ok())
+            .flatten();
         match sections.last_mut() {
-            Some(section) => section.lines.push(wrapped),
+            Some(section) => {
+                // A header-less excerpt that begins with an unprefixed line.
+                if section.header.is_none() && section.instance_id.is_none() {
+                    section.instance_id = prefix_id.map(str::to_owned);
+                }
+                section.lines.push(wrapped);
+            }
+            // Lines before any header (a CloudWatch excerpt without one): the prefix
+            // names the instance; the log is told by its content.
             None => sections.push(Section {
+                instance_id: prefix_id.map(str::to_owned),
                 lines: vec![wrapped],
                 ..Section::default()
             }),
@@ -266,6 +291,36 @@ mod tests {
         let l = sections[0].lines[0];
         assert!(text.as_bytes()[l.inner_start..].starts_with(b"2023/08/15"));
         assert_eq!(l.offset as usize, text.find("[i-0abc").unwrap());
+    }
+
+    #[test]
+    fn cloudwatch_lines_without_a_section_header_are_unwrapped() {
+        let text = "[i-05e2c7a9b3d14f680] 2024/03/02 11:40:18.902114 [INFO] Executing instruction: PostBuildEbExtension\n[i-05e2c7a9b3d14f680] 2024/03/02 11:40:18.902130 [INFO] Starting executing the config set Infra-EmbeddedPostBuild.\n";
+        let (wrapper, sections) = unwrap(text.as_bytes()).unwrap();
+        assert_eq!(wrapper, Wrapper::CloudWatch);
+        assert_eq!(sections.len(), 1);
+        assert_eq!(sections[0].path, None, "the content tells the log");
+        assert_eq!(
+            sections[0].instance_id.as_deref(),
+            Some("i-05e2c7a9b3d14f680")
+        );
+        let l = sections[0].lines[1];
+        assert!(text.as_bytes()[l.inner_start..].starts_with(b"2024/03/02 11:40:18.902130"));
+        assert_eq!(l.line, 2);
+        assert_eq!(detect(b"[i-05e2c7a9b3d14f680]no space\n"), None);
+        let cut = "    raise KeyError(key) from None\n[i-05e2c7a9b3d14f680] KeyError: 'DB_URL'\n[i-05e2c7a9b3d14f680] 2024/03/02 11:40:31.117311 [INFO] Executing cleanup logic\n[i-05e2c7a9b3d14f680] 2024/03/02 11:40:31.117390 [INFO] CommandService Response: {}\n";
+        assert_eq!(detect(cut.as_bytes()), Some(Wrapper::CloudWatch));
+        let (_, sections) = unwrap(cut.as_bytes()).unwrap();
+        assert_eq!(sections.len(), 1);
+        assert_eq!(sections[0].lines.len(), 4);
+        assert_eq!(
+            sections[0].instance_id.as_deref(),
+            Some("i-05e2c7a9b3d14f680")
+        );
+        assert_eq!(
+            sections[0].lines[2].inner_start,
+            cut.find("2024/03/02 11:40:31.117311").unwrap()
+        );
     }
 
     #[test]

@@ -61,11 +61,25 @@ pub enum Format {
     /// `/var/log/web.stdout.log` (the application's output through syslog).
     #[serde(rename = "web-stdout")]
     WebStdout,
+    /// `/var/log/eb-tools.log` and `/var/log/eb-publish-logs.log` (EB's log publishing and
+    /// tools: cfn-hup's layout on legacy hosts, the engine's on Amazon Linux 2/2023).
+    #[serde(rename = "eb-tools")]
+    EbTools,
+    /// `/var/log/eb-docker-process.log` (the Docker platform's process manager, in the
+    /// engine's layout; no command execution of its own).
+    #[serde(rename = "eb-docker-process")]
+    DockerProcess,
+    /// An application's own log, one `app_output` record per line, stamped where the
+    /// line starts with a time: `nodejs/nodejs.log`, `containers/*-stdouterr.log`,
+    /// `eb-docker/containers/eb-current-app/*`, `tomcat/catalina.*`, `web-1.log`,
+    /// `docker-events.log`, `ecs/ecs-agent.log`, `ecs/ecs-init.log`.
+    #[serde(rename = "app-log")]
+    AppLog,
 }
 
 impl Format {
     /// Every format, in the order `eblog formats` lists them.
-    pub const ALL: [Format; 14] = [
+    pub const ALL: [Format; 17] = [
         Format::CfnHup,
         Format::CfnInit,
         Format::CfnInitCmd,
@@ -80,6 +94,9 @@ impl Format {
         Format::NginxAccess,
         Format::NginxError,
         Format::WebStdout,
+        Format::EbTools,
+        Format::DockerProcess,
+        Format::AppLog,
     ];
 
     /// The name used in records and on the command line.
@@ -99,6 +116,9 @@ impl Format {
             Format::NginxAccess => "nginx-access",
             Format::NginxError => "nginx-error",
             Format::WebStdout => "web-stdout",
+            Format::EbTools => "eb-tools",
+            Format::DockerProcess => "eb-docker-process",
+            Format::AppLog => "app-log",
         }
     }
 
@@ -119,6 +139,9 @@ impl Format {
             Format::NginxAccess => "/var/log/nginx/access.log",
             Format::NginxError => "/var/log/nginx/error.log",
             Format::WebStdout => "/var/log/web.stdout.log",
+            Format::EbTools => "/var/log/eb-tools.log",
+            Format::DockerProcess => "/var/log/eb-docker-process.log",
+            Format::AppLog => "/var/log/nodejs/nodejs.log",
         }
     }
 

@@ -17,10 +17,11 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 
 /// Statuses in the order the header and legend list them.
-const STATUS_ORDER: [Status; 5] = [
+const STATUS_ORDER: [Status; 6] = [
     Status::Failure,
     Status::Timeout,
     Status::Incomplete,
+    Status::Running,
     Status::Success,
     Status::Skipped,
 ];
@@ -67,6 +68,35 @@ pub fn render(executions: &[Execution], title: &str) -> String {
     // `fmt::Write` for `String` never returns an error, so there is nothing to handle.
     let _ = page(&mut out, &report, title);
     out
+}
+
+/// [`render`], with each execution's diagnosis (`diagnoses[i]` for `executions[i]`, as
+/// `eblog diagnose` prints it) at the top of its section, escaped and cut like the error
+/// text.
+pub fn render_with_diagnoses(
+    executions: &[Execution],
+    diagnoses: &[Option<String>],
+    title: &str,
+) -> String {
+    let mut page = render(executions, title);
+    for (index, text) in diagnoses.iter().enumerate() {
+        let Some(text) = text else { continue };
+        let Some(section) = page.find(&format!(" id=\"exec-{index}\" ")) else {
+            continue;
+        };
+        let body = "<div class=\"exec-body\">\n";
+        let Some(at) = page[section..].find(body).map(|i| section + i + body.len()) else {
+            continue;
+        };
+        let (cut, truncated) = truncate(text.trim_end(), ERROR_TEXT_LIMIT);
+        let block = format!(
+            "<h4>Diagnosis</h4>\n<pre class=\"error diagnosis\">{}{}</pre>\n",
+            esc(cut),
+            if truncated { "\n[...]" } else { "" }
+        );
+        page.insert_str(at, &block);
+    }
+    page
 }
 
 // ----------------------------------------------------------------------------------------
@@ -369,7 +399,7 @@ fn status_class(status: Status) -> &'static str {
         Status::Success => "st-success",
         Status::Failure => "st-failure",
         Status::Timeout => "st-timeout",
-        Status::Incomplete => "st-incomplete",
+        Status::Incomplete | Status::Running => "st-incomplete",
         Status::Skipped => "st-skipped",
     }
 }

@@ -374,6 +374,7 @@ impl<E: Encoder> Planner<'_, '_, E> {
         let mut ctx = Context::new(&names.source, format, self.options.parse.zone);
         if format == Some(Format::WebStdout) {
             ctx.year = infer_year(head)
+                .or_else(|| crate::pipeline::year_from_name(&names.source))
                 .or(names.written)
                 .or(self.options.parse.written);
         }

@@ -308,7 +308,7 @@ fn filters_and_the_table() {
 #[test]
 fn diagnose_names_the_failing_step_the_file_and_the_missing_variable() {
     let out = eblog().args(["diagnose", &sample("al2")]).output().unwrap();
-    assert!(out.status.success());
+    assert_eq!(out.status.code(), Some(3), "a deploy failed");
     let report = String::from_utf8(out.stdout).unwrap();
     assert!(
         report.contains(

@@ -5,6 +5,7 @@ mod util;
 mod adversarial;
 mod cli;
 mod commands;
+mod diagnose;
 mod follow;
 mod hardening;
 mod inputs;
