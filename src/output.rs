@@ -8,7 +8,8 @@
 //! |---|---|
 //! | nothing | writes `.NAME.eblog-XXXX.tmp` beside it, renames it into place; mode from the umask |
 //! | a regular file (or a symlink to one) | same, into the symlink's target; the file's permissions (and, where allowed, owner) kept |
-//! | a device, FIFO, socket or terminal (or a symlink to one), `/dev/…`, `/proc/…` | opened and written in place: never replaced, never truncated |
+//! | a device, FIFO, socket or terminal (or a symlink to one), a file of `/proc` | opened and written in place: never replaced, never truncated |
+//! | `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N` | opened for appending: what the shell's descriptor points to is written through, after what is there |
 //! | a directory | an error |
 //!
 //! An interrupted or failed write never leaves a file that looks complete: the temporary
@@ -34,6 +35,9 @@ enum Target {
     Replace {
         temp: tempfile::NamedTempFile,
         dest: PathBuf,
+        /// The replaced file's metadata: its owner and mode are given to the new file when
+        /// it is complete (after the writes, which would clear a set-user-ID bit).
+        keep: Option<Box<Metadata>>,
     },
     /// A device, FIFO, socket or terminal: written where it is.
     InPlace(File),
@@ -52,9 +56,8 @@ pub enum PathKind {
     Special,
 }
 
-/// What `path` holds, following symlinks. A path under `/dev/` or `/proc/` counts as
-/// special whatever it resolves to: `/dev/stdout` may resolve to the regular file a
-/// shell redirected to, which must be written through, not replaced.
+/// What `path` holds, following symlinks. `/dev/stdout` and its kin count as special
+/// whatever they resolve to (see [`is_descriptor_alias`]), and so do the files of `/proc`.
 ///
 /// # Errors
 /// The path could not be examined (other than not existing).
@@ -78,17 +81,33 @@ pub fn path_kind(path: &Path) -> io::Result<PathKind> {
 fn kind_of(path: &Path, meta: &Metadata) -> PathKind {
     if meta.is_dir() {
         PathKind::Directory
-    } else if is_system_path(path) || !meta.is_file() {
+    } else if is_descriptor_alias(path) || is_proc(path) || !meta.is_file() {
         PathKind::Special
     } else {
         PathKind::Regular
     }
 }
 
-/// Whether `path` names a file of the system's device or process trees.
-fn is_system_path(path: &Path) -> bool {
-    let under = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc");
-    under(path) || fs::canonicalize(path).is_ok_and(|p| under(&p))
+/// Whether `path` names one of this process's open descriptors (`/dev/stdout`,
+/// `/dev/fd/N`, `/proc/self/fd/N`): it may resolve to the regular file a shell redirected
+/// to, which must be written through (appending, as the shell's `>>`, `{ ...; } >` and
+/// `>` all leave the descriptor at the end of what is there), never replaced.
+fn is_descriptor_alias(path: &Path) -> bool {
+    path == Path::new("/dev/stdout")
+        || path == Path::new("/dev/stderr")
+        || path.starts_with("/dev/fd")
+        || path.starts_with("/proc/self/fd")
+        || path.starts_with("/proc/thread-self/fd")
+        || (path.starts_with("/proc")
+            && path
+                .components()
+                .nth(3)
+                .is_some_and(|c| c.as_os_str() == "fd"))
+}
+
+/// Whether `path` is in the process file system (whose files are written in place).
+fn is_proc(path: &Path) -> bool {
+    path.starts_with("/proc") || fs::canonicalize(path).is_ok_and(|p| p.starts_with("/proc"))
 }
 
 impl OutputFile {
@@ -104,18 +123,25 @@ impl OutputFile {
                     "is a directory; name a file to write",
                 ))
             }
-            PathKind::Special => Target::InPlace(OpenOptions::new().write(true).open(path)?),
+            PathKind::Special => Target::InPlace(
+                OpenOptions::new()
+                    .write(true)
+                    .append(is_descriptor_alias(path))
+                    .open(path)?,
+            ),
             PathKind::Absent => Target::Replace {
-                temp: temp_beside(path, None)?,
+                temp: temp_beside(path)?,
                 dest: path.to_path_buf(),
+                keep: None,
             },
             PathKind::Regular => {
                 // Replace the file a symlink points to, not the symlink.
                 let dest = fs::canonicalize(path)?;
                 let meta = fs::metadata(&dest)?;
                 Target::Replace {
-                    temp: temp_beside(&dest, Some(&meta))?,
+                    temp: temp_beside(&dest)?,
                     dest,
+                    keep: Some(Box::new(meta)),
                 }
             }
         };
@@ -159,7 +185,10 @@ impl OutputFile {
     pub fn commit(self) -> io::Result<()> {
         match self.target {
             Target::InPlace(_) => Ok(()),
-            Target::Replace { temp, dest } => {
+            Target::Replace { temp, dest, keep } => {
+                if let Some(meta) = &keep {
+                    keep_owner_and_mode(temp.as_file(), meta)?;
+                }
                 temp.as_file().sync_all()?;
                 temp.persist(&dest).map_err(|e| e.error)?;
                 sync_parent(&dest);
@@ -179,9 +208,9 @@ pub fn spill_file() -> io::Result<File> {
     tempfile::tempfile()
 }
 
-/// A temporary file in `dest`'s directory, hidden, with `existing`'s permissions (and
-/// owner, where allowed) or, for a new file, the mode the umask gives (`0666 & !umask`).
-fn temp_beside(dest: &Path, existing: Option<&Metadata>) -> io::Result<tempfile::NamedTempFile> {
+/// A temporary file in `dest`'s directory, hidden, with the mode the umask gives a new
+/// file (`0666 & !umask`).
+fn temp_beside(dest: &Path) -> io::Result<tempfile::NamedTempFile> {
     let dir = match dest.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -197,11 +226,7 @@ fn temp_beside(dest: &Path, existing: Option<&Metadata>) -> io::Result<tempfile:
         // The kernel applies the umask to the mode a file is created with.
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    let temp = builder.tempfile_in(dir)?;
-    if let Some(meta) = existing {
-        keep_owner_and_mode(temp.as_file(), meta)?;
-    }
-    Ok(temp)
+    builder.tempfile_in(dir)
 }
 
 /// Gives `file` the permissions of `meta` and, where this process may, its owner.
@@ -318,6 +343,19 @@ mod tests {
         assert_eq!(fs::read_to_string(&real).unwrap(), "new");
         let mode = fs::metadata(&real).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o640);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_set_user_id_bit_survives() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tool");
+        fs::write(&path, "old").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o4751)).unwrap();
+        write(&path, "new").unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o4751);
     }
 
     #[test]

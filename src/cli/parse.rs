@@ -236,7 +236,7 @@ fn plain_stdin(
     {
         return read_error(e, data.len() as u64);
     }
-    if data.len() as u64 > WRAPPER_MAX_BYTES {
+    if !crate::scan::unwraps_in_memory(&data) {
         return stream_stdin(io::Cursor::new(data).chain(reader), options, sink);
     }
     let mut total = ScanSummary::default();

@@ -163,6 +163,14 @@ impl Framer {
         self
     }
 
+    /// The same framer, told whether a record of the input started before the bytes it
+    /// is fed (lines before any header are `before_first_header`, after one `not_a_record`).
+    #[must_use]
+    pub fn after_header(mut self, seen: bool) -> Self {
+        self.seen_header = seen;
+        self
+    }
+
     /// The cap this framer cuts at.
     pub fn cap(&self) -> usize {
         usize::try_from(self.cap).unwrap_or(usize::MAX)

@@ -22,7 +22,7 @@
 mod regions;
 pub mod source;
 
-pub use regions::WRAPPER_MAX_BYTES;
+pub use regions::{unwraps_in_memory, CHUNK_MAX_LINES, WRAPPER_MAX_BYTES, WRAPPER_MAX_LINES};
 pub use source::{MmapChoice, MMAP_MIN_BYTES};
 
 use crate::decode::{decode, lookback, Context};
@@ -210,6 +210,8 @@ enum Task {
         /// `Some(mid_line)` when the chunk starts inside a record cut for being longer
         /// than the cap (and inside a line, when `mid_line`).
         continues: Option<bool>,
+        /// Whether a record of the input started before this chunk.
+        after_header: bool,
     },
 }
 
@@ -234,6 +236,7 @@ impl Task {
                 line,
                 ctx,
                 continues,
+                after_header,
             } => {
                 let bytes = &region[range];
                 // About one record per 256 input bytes: fewer copies as the list grows.
@@ -246,7 +249,8 @@ impl Task {
                 };
                 let mut prev: Option<Event> = None;
                 let mut framer = Framer::resume(ctx.format, line, offset)
-                    .with_cap(options.parse.max_record_bytes);
+                    .with_cap(options.parse.max_record_bytes)
+                    .after_header(after_header);
                 if let Some(mid_line) = continues {
                     framer = framer.continuing(mid_line);
                 }
@@ -478,13 +482,13 @@ impl<E: Encoder> Planner<'_, '_, E> {
             Ok(f) => f,
             Err(e) => return self.error(key, &job.path, e),
         };
-        // A small file needs only its magic bytes: is it compressed?
+        // A small file is read whole here (to count its lines); of a large one, the head.
         let want = if small {
-            4
+            self.options.chunk_bytes
         } else {
             crate::framing::DETECT_WINDOW
         };
-        let mut head = Vec::with_capacity(want);
+        let mut head = Vec::with_capacity(want.min(meta.len() as usize));
         if let Err(e) = file
             .try_clone()
             .and_then(|f| f.take(want as u64).read_to_end(&mut head))
@@ -495,10 +499,21 @@ impl<E: Encoder> Planner<'_, '_, E> {
             // Decompressed as it is read: never inflated whole.
             return self.stream_file(key, job);
         }
-        let wrapped = self.options.parse.format.is_none()
-            && wrapper::detect(&head).is_some()
-            && meta.len() <= regions::WRAPPER_MAX_BYTES;
-        if small || wrapped {
+        let whole = if self.options.parse.format.is_none() && wrapper::detect(&head).is_some() {
+            // A wrapper is unwrapped whole if it is small enough, in bytes and in lines.
+            if small {
+                regions::unwraps_in_memory(&head)
+            } else {
+                meta.len() <= regions::WRAPPER_MAX_BYTES
+                    && std::fs::read(&job.path).is_ok_and(|d| regions::unwraps_in_memory(&d))
+            }
+        } else {
+            small
+                && memchr::memchr_iter(b'\n', &head)
+                    .nth(regions::CHUNK_MAX_LINES)
+                    .is_none()
+        };
+        if whole {
             return self.push(
                 Task::File {
                     key,

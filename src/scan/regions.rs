@@ -21,6 +21,22 @@ use std::sync::Arc;
 /// a larger one is parsed as a plain log of the format its content shows.
 pub const WRAPPER_MAX_BYTES: u64 = 32 * 1024 * 1024;
 
+/// ... and up to this many lines: each line of a wrapper costs about 700 bytes while it is
+/// unwrapped (its record, its place in the section), so a file of newlines must not be.
+pub const WRAPPER_MAX_LINES: usize = 100_000;
+
+/// A chunk holds at most about this many lines (records cost ~500 bytes each whatever
+/// their size, so a chunk of 1 MiB of newlines must not become a million records).
+pub const CHUNK_MAX_LINES: usize = 16 * 1024;
+
+/// Whether `data` is small enough, in bytes and lines, to be unwrapped in memory.
+pub fn unwraps_in_memory(data: &[u8]) -> bool {
+    data.len() as u64 <= WRAPPER_MAX_BYTES
+        && memchr::memchr_iter(b'\n', data)
+            .nth(WRAPPER_MAX_LINES)
+            .is_none()
+}
+
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const ZIP_MAGIC: [u8; 4] = *b"PK\x03\x04";
 
@@ -280,7 +296,7 @@ impl<E: Encoder> Planner<'_, '_, E> {
         {
             return self.stream_error(key, &names.source, e);
         }
-        if data.len() as u64 > WRAPPER_MAX_BYTES {
+        if !unwraps_in_memory(&data) {
             let Some(ctx) = self.context(key, &names, &data, data.len() as u64) else {
                 return Ok(());
             };
@@ -392,6 +408,7 @@ impl<E: Encoder> Planner<'_, '_, E> {
         let format = ctx.format;
         let (mut start, mut line) = (0u64, 1u64);
         let mut continues = None;
+        let mut header_seen = false;
         while start < reader.len() {
             let (region, end, forced) = match self.segment(reader, start, format) {
                 Ok(segment) => segment,
@@ -409,13 +426,24 @@ impl<E: Encoder> Planner<'_, '_, E> {
             let region = Arc::new(region);
             let mut len = (end - start) as usize;
             let mut cuts = vec![0];
-            while let Some(next) = next_cut(
-                &region[..len],
-                cuts[cuts.len() - 1] + self.options.chunk_bytes,
-                format,
-            ) {
-                cuts.push(next);
+            // Where the first record of the input starts, if in this region.
+            let first_header = if header_seen {
+                None
+            } else if header_at_start(&region[..len], format) {
+                Some(0)
+            } else {
+                next_header(&region[..len], 0, format)
+            };
+            loop {
+                let from = cuts[cuts.len() - 1];
+                let before_any = !header_seen && first_header.is_none_or(|h| h > from);
+                match self.chunk_cut(&region[..len], from, format, before_any) {
+                    Some(next) => cuts.push(next),
+                    None => break,
+                }
             }
+            let seen_before = header_seen;
+            header_seen |= first_header.is_some();
             if forced {
                 // End the region on a piece boundary of its last chunk, so that a line
                 // without end is cut into pieces of exactly the cap.
@@ -437,7 +465,11 @@ impl<E: Encoder> Planner<'_, '_, E> {
             let next_continues = forced.then(|| region[..len].last() != Some(&b'\n'));
             for (range, n) in ranges.into_iter().zip(newlines) {
                 let bytes = range.len();
+                // Whether a record started before this chunk (else its leading lines are
+                // `before_first_header`, as in one piece).
+                let after_header = seen_before || first_header.is_some_and(|h| h < range.start);
                 let task = Task::Chunk {
+                    after_header,
                     key,
                     region: Arc::clone(&region),
                     offset: start + range.start as u64,
@@ -453,6 +485,45 @@ impl<E: Encoder> Planner<'_, '_, E> {
             start = end;
         }
         Ok(())
+    }
+
+    /// Where the chunk of `region` starting at `from` ends: at the first line that may
+    /// start a chunk past [`Self::chunk_target`], looked for within a quarter of a chunk; else
+    /// at the first record start there (so a log of lines that may not start chunks still
+    /// gets chunks of bounded size); `None` when the rest of the region is the last chunk.
+    ///
+    /// `before_any_header` says that no record has started before `from` in the input:
+    /// lines there are `unparsed` one by one, so any line may start a chunk (a file of a
+    /// million blank lines must not be one chunk of a million records).
+    fn chunk_cut(
+        &self,
+        region: &[u8],
+        from: usize,
+        format: Option<Format>,
+        before_any_header: bool,
+    ) -> Option<usize> {
+        let target = self.chunk_target(region, from);
+        let window = region
+            .len()
+            .min(target.saturating_add(self.options.chunk_bytes / 4));
+        next_cut(&region[..window], target, format)
+            .or_else(|| next_safe_record(region, from, target, format))
+            .or_else(|| {
+                before_any_header
+                    .then(|| next_line(region, target))
+                    .flatten()
+            })
+    }
+
+    /// Where the chunk of `region` starting at `from` should end, at the latest: after
+    /// `chunk_bytes`, or after [`CHUNK_MAX_LINES`] lines if that comes first.
+    fn chunk_target(&self, region: &[u8], from: usize) -> usize {
+        let by_bytes = from + self.options.chunk_bytes;
+        let window = &region[from..region.len().min(by_bytes)];
+        match memchr::memchr_iter(b'\n', window).nth(CHUNK_MAX_LINES) {
+            Some(i) => from + i + 1,
+            None => by_bytes,
+        }
     }
 
     /// The region from `start` up to the first record start at or after
@@ -486,11 +557,87 @@ impl<E: Encoder> Planner<'_, '_, E> {
                 return Ok((region, got_end, false));
             }
             if slack >= most {
+                // No line that may start a chunk: cut at any record start rather than
+                // inside a record (a command's output may then lose the record before
+                // it); only a record longer than the cap is cut inside.
+                if let Some(cut) = next_safe_record(&region, 0, target, format) {
+                    return Ok((region, start + cut as u64, false));
+                }
                 return Ok((region, got_end, true));
             }
             slack = slack.saturating_mul(4).min(most);
         }
     }
+}
+
+/// The first record start at or after `target` in `buf` at which a chunk may start
+/// without changing how any record decodes: for the engine's formats, whose output records
+/// are told by the command run before them, one not inside a run's output (scanning from
+/// `from`, where no run is open); for the others, any record start.
+fn next_safe_record(
+    buf: &[u8],
+    from: usize,
+    target: usize,
+    format: Option<Format>,
+) -> Option<usize> {
+    use eblog_grammars::engine::{parse_header, parse_message, EngineMessage};
+    let Some(f @ (Format::Engine | Format::Hooks | Format::DockerProcess)) = format else {
+        return next_header(buf, target, format);
+    };
+    let mut in_run = false;
+    let mut at = from;
+    while at < buf.len() {
+        let end = memchr::memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i + 1);
+        let line = eblog_grammars::common::trim_eol(&buf[at..end]);
+        if crate::framing::is_header(f, line) {
+            if at >= target && at > from && !in_run {
+                return Some(at);
+            }
+            let template = parse_header(line)
+                .ok()
+                .and_then(|(message, _)| std::str::from_utf8(message).ok())
+                .and_then(parse_message);
+            match template {
+                Some(EngineMessage::RunningCommand { .. }) => in_run = true,
+                Some(_) => in_run = false,
+                None => {}
+            }
+        }
+        at = end;
+    }
+    None
+}
+
+/// Whether `buf` starts with a header line of `format` (any line when it is unknown).
+fn header_at_start(buf: &[u8], format: Option<Format>) -> bool {
+    let end = memchr::memchr(b'\n', buf).map_or(buf.len(), |i| i + 1);
+    !buf.is_empty()
+        && format.is_none_or(|f| {
+            crate::framing::is_header(f, eblog_grammars::common::trim_eol(&buf[..end]))
+        })
+}
+
+/// The start of the first line at or after `from` in `buf` (never 0).
+fn next_line(buf: &[u8], from: usize) -> Option<usize> {
+    let from = from.max(1);
+    let at = from - 1 + memchr::memchr(b'\n', buf.get(from - 1..)?)? + 1;
+    (at < buf.len()).then_some(at)
+}
+
+/// The first start of a record (a header line of `format`; any line when it is unknown)
+/// at or after `from` in `buf`.
+fn next_header(buf: &[u8], from: usize, format: Option<Format>) -> Option<usize> {
+    let from = from.max(1);
+    let mut at = from - 1 + memchr::memchr(b'\n', buf.get(from - 1..)?)? + 1;
+    while at < buf.len() {
+        let end = memchr::memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i + 1);
+        let line = eblog_grammars::common::trim_eol(&buf[at..end]);
+        if format.is_none_or(|f| crate::framing::is_header(f, line)) {
+            return Some(at);
+        }
+        at = end;
+    }
+    None
 }
 
 #[cfg(test)]

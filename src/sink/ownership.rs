@@ -182,6 +182,12 @@ impl Staging {
         };
         for path in &new {
             let dest = self.dir.join(path);
+            if let Some(odd) = not_a_real_directory(&self.dir, path) {
+                return Err(refuse(
+                    &self.dir,
+                    format!("{odd} is a symlink or not a directory; eblog writes a dataset only into directories of its own"),
+                ));
+            }
             if fs::symlink_metadata(&dest).is_ok() && !listed(path) {
                 return Err(refuse(
                     &self.dir,
@@ -206,6 +212,9 @@ impl Staging {
         let mut removed = Vec::new();
         if let Some(previous) = &self.previous {
             for path in previous.files.difference(&new) {
+                if not_a_real_directory(&self.dir, path).is_some() {
+                    continue; // through a symlink: not eblog's to remove
+                }
                 let old = self.dir.join(path);
                 match fs::symlink_metadata(&old) {
                     Ok(meta) if meta.is_file() => {
@@ -228,6 +237,29 @@ impl Staging {
             foreign,
         })
     }
+}
+
+/// The first directory on the way from `root` to the file `relative` that exists but is
+/// a symlink or not a directory, if any (relative to `root`).
+fn not_a_real_directory(root: &Path, relative: &str) -> Option<String> {
+    let mut at = root.to_path_buf();
+    let parent = Path::new(relative).parent()?;
+    for part in parent.components() {
+        at.push(part);
+        match fs::symlink_metadata(&at) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => {
+                return Some(
+                    at.strip_prefix(root)
+                        .unwrap_or(&at)
+                        .to_string_lossy()
+                        .into_owned(),
+                )
+            }
+            Err(_) => return None, // not there yet: eblog makes it
+        }
+    }
+    None
 }
 
 /// Removes the directories between `file` and `root` that are left empty.
@@ -371,6 +403,42 @@ mod tests {
         assert!(err.to_string().contains("not written by eblog"), "{err}");
         assert_eq!(fs::read_to_string(dir.path().join(path)).unwrap(), "mine");
         assert!(!dir.path().join(MANIFEST).exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_partition_is_neither_written_through_nor_cleaned_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let path = "records/date=2022-01-01/part-00000.parquet";
+        fs::write(outside.path().join("part-00000.parquet"), "theirs").unwrap();
+        fs::create_dir(dir.path().join("records")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("records/date=2022-01-01"))
+            .unwrap();
+        fs::write(dir.path().join(MANIFEST), manifest(&[path])).unwrap();
+        // The previous manifest lists a file behind the symlink: a new dataset without it
+        // does not remove it.
+        let staging = Staging::prepare(dir.path(), false).unwrap();
+        let other = "records/date=2022-01-02/part-00000.parquet";
+        stage(&staging, other);
+        staging
+            .publish(&table(&[other]), &manifest(&[other]))
+            .unwrap();
+        assert_eq!(
+            fs::read_to_string(outside.path().join("part-00000.parquet")).unwrap(),
+            "theirs"
+        );
+        // A new dataset with a file there is refused, and writes nothing through it.
+        let staging = Staging::prepare(dir.path(), true).unwrap();
+        stage(&staging, path);
+        let err = staging
+            .publish(&table(&[path]), &manifest(&[path]))
+            .unwrap_err();
+        assert!(err.to_string().contains("symlink"), "{err}");
+        assert_eq!(
+            fs::read_to_string(outside.path().join("part-00000.parquet")).unwrap(),
+            "theirs"
+        );
     }
 
     #[test]

@@ -7,14 +7,14 @@
 //! | column | Arrow type | null | from |
 //! |---|---|---|---|
 //! | `source` | Dictionary(Int32, Utf8) | no | [`Record::source`] |
-//! | `line` | UInt64 | no | [`Record::line`] |
-//! | `end_line` | UInt64 | no | [`Record::end_line`] |
-//! | `offset` | UInt64 | no | [`Record::offset`] |
-//! | `bytes` | UInt64 | no | [`Record::bytes`] |
+//! | `line` | Int64 | no | [`Record::line`] |
+//! | `end_line` | Int64 | no | [`Record::end_line`] |
+//! | `offset` | Int64 | no | [`Record::offset`] |
+//! | `bytes` | Int64 | no | [`Record::bytes`] |
 //! | `format` | Dictionary(Int8, Utf8) | yes | [`Record::format`], its [name](crate::record::Format::name) |
 //! | `ts` | Timestamp(Microsecond, "UTC") | yes | [`Record::ts`] parsed as RFC 3339 (sub-µs digits truncated; null when absent or unparsable) |
 //! | `level` | Dictionary(Int32, Utf8) | yes | [`Record::level`] |
-//! | `pid` | UInt32 | yes | [`Record::pid`] |
+//! | `pid` | Int32 | yes | [`Record::pid`] |
 //! | `activity` | Utf8 | yes | [`Record::activity`] |
 //! | `kind` | Dictionary(Int8, Utf8) | no | [`Record::kind`] |
 //! | `command` | Utf8 | yes | the event's `command` field; `result_sent`: the payload's `CommandName` |
@@ -43,7 +43,7 @@
 //! | column | Arrow type | null | from |
 //! |---|---|---|---|
 //! | `source` | Dictionary(Int32, Utf8) | no | the record's `source` |
-//! | `line` | UInt64 | no | the record's `line` |
+//! | `line` | Int64 | no | the record's `line` |
 //! | `instance_id` | Dictionary(Int32, Utf8) | yes | the record's `instance_id` |
 //! | `command` | Utf8 | yes | `result_sent`: the payload's `CommandName`; null otherwise |
 //! | `record_kind` | Dictionary(Int8, Utf8) | no | the record's `kind` |
@@ -80,8 +80,7 @@ use ::parquet::errors::ParquetError;
 use ::parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
 use ::parquet::schema::types::ColumnPath;
 use arrow_array::builder::{
-    Int64Builder, StringBuilder, StringDictionaryBuilder, TimestampMicrosecondBuilder,
-    UInt32Builder, UInt64Builder,
+    Int32Builder, Int64Builder, StringBuilder, StringDictionaryBuilder, TimestampMicrosecondBuilder,
 };
 use arrow_array::types::{Int32Type, Int8Type};
 use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
@@ -129,14 +128,14 @@ pub fn records_schema() -> SchemaRef {
         .get_or_init(|| {
             Arc::new(Schema::new(vec![
                 Field::new("source", dict(DataType::Int32), false),
-                Field::new("line", DataType::UInt64, false),
-                Field::new("end_line", DataType::UInt64, false),
-                Field::new("offset", DataType::UInt64, false),
-                Field::new("bytes", DataType::UInt64, false),
+                Field::new("line", DataType::Int64, false),
+                Field::new("end_line", DataType::Int64, false),
+                Field::new("offset", DataType::Int64, false),
+                Field::new("bytes", DataType::Int64, false),
                 Field::new("format", dict(DataType::Int8), true),
                 Field::new("ts", timestamp(), true),
                 Field::new("level", dict(DataType::Int32), true),
-                Field::new("pid", DataType::UInt32, true),
+                Field::new("pid", DataType::Int32, true),
                 Field::new("activity", DataType::Utf8, true),
                 Field::new("kind", dict(DataType::Int8), false),
                 Field::new("command", DataType::Utf8, true),
@@ -165,7 +164,7 @@ pub fn events_schema() -> SchemaRef {
         .get_or_init(|| {
             Arc::new(Schema::new(vec![
                 Field::new("source", dict(DataType::Int32), false),
-                Field::new("line", DataType::UInt64, false),
+                Field::new("line", DataType::Int64, false),
                 Field::new("instance_id", dict(DataType::Int32), true),
                 Field::new("command", DataType::Utf8, true),
                 Field::new("record_kind", dict(DataType::Int8), false),
@@ -450,14 +449,14 @@ fn common(event: &Event) -> Common<'_> {
 pub fn records_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Result<RecordBatch> {
     let n = records.len();
     let mut source = StringDictionaryBuilder::<Int32Type>::with_capacity(n, 16, 1024);
-    let mut line = UInt64Builder::with_capacity(n);
-    let mut end_line = UInt64Builder::with_capacity(n);
-    let mut offset = UInt64Builder::with_capacity(n);
-    let mut bytes = UInt64Builder::with_capacity(n);
+    let mut line = Int64Builder::with_capacity(n);
+    let mut end_line = Int64Builder::with_capacity(n);
+    let mut offset = Int64Builder::with_capacity(n);
+    let mut bytes = Int64Builder::with_capacity(n);
     let mut format = StringDictionaryBuilder::<Int8Type>::with_capacity(n, 16, 256);
     let mut ts = TimestampMicrosecondBuilder::with_capacity(n).with_timezone(UTC);
     let mut level = StringDictionaryBuilder::<Int32Type>::with_capacity(n, 16, 128);
-    let mut pid = UInt32Builder::with_capacity(n);
+    let mut pid = Int32Builder::with_capacity(n);
     let mut activity = StringBuilder::new();
     let mut kind = StringDictionaryBuilder::<Int8Type>::with_capacity(n, 64, 1024);
     let mut command = StringBuilder::new();
@@ -481,10 +480,10 @@ pub fn records_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Res
         let red = redactor_for(redactor, record);
 
         append_dict(&mut source, Some(&clean(red, &record.source)))?;
-        line.append_value(record.line);
-        end_line.append_value(record.end_line);
-        offset.append_value(record.offset);
-        bytes.append_value(record.bytes);
+        line.append_value(signed(record.line));
+        end_line.append_value(signed(record.end_line));
+        offset.append_value(signed(record.offset));
+        bytes.append_value(signed(record.bytes));
         append_dict(&mut format, record.format.map(|f| f.name()))?;
         let instant = record.ts.as_deref().and_then(parse_ts);
         ts.append_option(instant.map(|i| i.micros));
@@ -492,7 +491,7 @@ pub fn records_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Res
             &mut level,
             clean_opt(red, record.level.as_deref()).as_deref(),
         )?;
-        pid.append_option(record.pid);
+        pid.append_option(record.pid.and_then(|p| i32::try_from(p).ok()));
         activity.append_option(clean_opt(red, record.activity.as_deref()));
         append_dict(&mut kind, Some(record.kind()))?;
 
@@ -565,6 +564,12 @@ pub fn records_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Res
     RecordBatch::try_new(records_schema(), columns).map_err(arrow_error)
 }
 
+/// A count or offset as the signed 64-bit integer every engine reads (Spark has no
+/// unsigned Parquet integers); no input reaches 2^63 bytes.
+fn signed(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 /// Builds the `events` batch ([`events_schema`]): one row per result event of every
 /// record in `records` that holds a command result, redacting like [`records_batch`].
 ///
@@ -574,7 +579,7 @@ pub fn records_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Res
 /// below 2^31 rows).
 pub fn events_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Result<RecordBatch> {
     let mut source = StringDictionaryBuilder::<Int32Type>::new();
-    let mut line = UInt64Builder::new();
+    let mut line = Int64Builder::new();
     let mut instance_id = StringDictionaryBuilder::<Int32Type>::new();
     let mut command = StringBuilder::new();
     let mut record_kind = StringDictionaryBuilder::<Int8Type>::new();
@@ -591,7 +596,7 @@ pub fn events_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Resu
         let record = row.record;
         let red = redactor_for(redactor, record);
         append_dict(&mut source, Some(&clean(red, &record.source)))?;
-        line.append_value(record.line);
+        line.append_value(signed(record.line));
         append_dict(
             &mut instance_id,
             clean_opt(red, record.instance_id.as_deref()).as_deref(),
@@ -1146,9 +1151,7 @@ fn gather_batch(batch: &RecordBatch, runs: &[Run]) -> io::Result<Option<RecordBa
 /// lives in `arrow-select`, which eblog does not depend on.)
 fn gather(array: &ArrayRef, rows: &[usize]) -> Option<ArrayRef> {
     use arrow_array::cast::AsArray;
-    use arrow_array::types::{
-        Int16Type, Int64Type, TimestampMicrosecondType, UInt32Type, UInt64Type,
-    };
+    use arrow_array::types::{Int16Type, Int64Type, TimestampMicrosecondType};
     match array.data_type() {
         DataType::Utf8 => {
             let a = array.as_string::<i32>();
@@ -1158,9 +1161,8 @@ fn gather(array: &ArrayRef, rows: &[usize]) -> Option<ArrayRef> {
                 .collect();
             Some(Arc::new(out))
         }
-        DataType::UInt64 => Some(gather_primitive::<UInt64Type>(array, rows)),
-        DataType::UInt32 => Some(gather_primitive::<UInt32Type>(array, rows)),
         DataType::Int64 => Some(gather_primitive::<Int64Type>(array, rows)),
+        DataType::Int32 => Some(gather_primitive::<Int32Type>(array, rows)),
         DataType::Timestamp(TimeUnit::Microsecond, _) => {
             Some(gather_primitive::<TimestampMicrosecondType>(array, rows))
         }
@@ -1313,7 +1315,7 @@ mod tests {
     use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     use arrow_array::cast::AsArray;
     use arrow_array::types::TimestampMicrosecondType;
-    use arrow_array::{DictionaryArray, Int64Array, TimestampMicrosecondArray, UInt64Array};
+    use arrow_array::{DictionaryArray, Int64Array, TimestampMicrosecondArray};
     use eblog_grammars::result_json::{ResultEntry, ResultEvent, SentMessage};
     use serde_json::{json, Value};
 
@@ -1497,13 +1499,13 @@ mod tests {
         batches
             .iter()
             .flat_map(|b| {
-                let a: &UInt64Array = b
+                let a: &Int64Array = b
                     .column_by_name(column)
                     .unwrap()
                     .as_any()
                     .downcast_ref()
                     .unwrap();
-                a.values().to_vec()
+                a.values().iter().map(|&v| v as u64).collect::<Vec<_>>()
             })
             .collect()
     }

@@ -501,3 +501,80 @@ fn gzip_and_zip_bombs_are_streamed_within_the_bound() {
     assert_eq!(engine, 300 << 20);
     assert!(records.iter().any(|r| r["format"] == "cfn-hup"));
 }
+
+#[test]
+fn many_tiny_lines_and_wrappers_of_them_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    // 1 MiB of newlines: a million blank records in a file small enough to be one task.
+    let blank = dir.path().join("eb-engine.log");
+    fs::write(&blank, vec![b'\n'; 1 << 20]).unwrap();
+    // A console-output wrapper followed by a million newlines.
+    let wrapped = dir.path().join("console.txt");
+    let mut text = b"[eb-cfn-init]: + echo hi\n".to_vec();
+    text.extend(vec![b'\n'; 4 << 20]);
+    fs::write(&wrapped, &text).unwrap();
+    for input in [&blank, &wrapped] {
+        for sub in ["parse", "commands"] {
+            let (code, peak) = peak_rss(&[OsStr::new(sub), input.as_os_str()], None);
+            assert_eq!(code, Some(0), "{sub} {input:?}");
+            assert!(
+                peak > 0 && peak < LIMIT_KIB,
+                "{sub} {input:?}: peak RSS {peak} KiB"
+            );
+        }
+    }
+    let (code, peak) = peak_rss(
+        &[OsStr::new("parse"), OsStr::new("-")],
+        Some(Box::new(move |mut pipe| {
+            let _ = pipe.write_all(&text);
+        })),
+    );
+    assert_eq!(code, Some(0));
+    assert!(
+        peak > 0 && peak < LIMIT_KIB,
+        "stdin wrapper: peak RSS {peak} KiB"
+    );
+}
+
+#[test]
+fn ordinary_records_are_never_cut_however_large_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("eb-engine.log");
+    // 20 MiB of records whose template no chunk may start at (`x`), none long.
+    let line = "2022/06/14 10:41:12.923512 [INFO] x\n";
+    fs::write(&log, line.repeat((20 << 20) / line.len())).unwrap();
+    for extra in [
+        &[][..],
+        &["-j", "1"][..],
+        &["--max-record-bytes", "1MiB"][..],
+    ] {
+        let mut args: Vec<&OsStr> = vec![OsStr::new("parse"), OsStr::new("--strict")];
+        args.extend(extra.iter().map(OsStr::new));
+        args.push(log.as_os_str());
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(0), "{extra:?}: {}", stderr(&out));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains("record_too_large"), "{extra:?}");
+    }
+}
+
+#[test]
+fn dev_stdout_appends_to_what_the_shell_redirected_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out.txt");
+    let script = format!(
+        "{{ echo HEADER; \"$0\" parse -o /dev/stdout \"$1\"; }} > '{}'",
+        file.display()
+    );
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(bin())
+        .arg(engine_log())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("HEADER\n{"), "{}", &text[..40]);
+    assert!(fs::metadata(&file).unwrap().file_type().is_file());
+}
