@@ -1,6 +1,6 @@
 //! `eblog scan PATH... --out DIR`: a dataset of Parquet (or JSON-lines) tables.
 
-use super::{report_inputs, summary_line, ScanArgs, ScanOutput, EXIT_FAILURE, EXIT_OK};
+use super::{report_inputs, summary_line, ScanArgs, ScanOutput, Ui, EXIT_FAILURE, EXIT_OK};
 use crate::correlate::{shapes_executions, slim, BoxedRecords, Correlator};
 use crate::record::Record;
 use crate::scan::{scan, total_bytes, worker_threads, ChunkSink, Encoder};
@@ -13,7 +13,7 @@ use std::io::{self, IsTerminal};
 use std::sync::mpsc;
 use std::time::Instant;
 
-pub(super) fn run(args: &ScanArgs) -> i32 {
+pub(super) fn run(args: &ScanArgs, ui: &Ui) -> i32 {
     let (options, redactor) = match super::options(&args.common) {
         Ok(o) => o,
         Err(code) => return code,
@@ -34,7 +34,7 @@ pub(super) fn run(args: &ScanArgs) -> i32 {
             return EXIT_FAILURE;
         }
     };
-    let bar = progress_bar(args);
+    let bar = progress_bar(args, ui);
     let started = Instant::now();
     let encoder = WithCommands(TablesEncoder {
         redactor: redactor.clone(),
@@ -104,8 +104,8 @@ pub(super) fn run(args: &ScanArgs) -> i32 {
         eprintln!("eblog: --out {}: {e}", out.display());
         return EXIT_FAILURE;
     }
-    let (unreadable, _) = report_inputs(&summary);
-    if !args.quiet {
+    let (unreadable, _) = report_inputs(&summary, ui);
+    if !ui.quiet {
         eprintln!(
             "{}",
             summary_line(&summary, started.elapsed().as_secs_f64())
@@ -119,8 +119,8 @@ pub(super) fn run(args: &ScanArgs) -> i32 {
 }
 
 /// A progress bar by bytes on stderr when it is a terminal (and not `--quiet`).
-fn progress_bar(args: &ScanArgs) -> ProgressBar {
-    if args.quiet || !io::stderr().is_terminal() {
+fn progress_bar(args: &ScanArgs, ui: &Ui) -> ProgressBar {
+    if ui.quiet || !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar =
