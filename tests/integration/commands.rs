@@ -307,7 +307,7 @@ fn filters_and_the_table() {
         fitted
             .lines()
             .nth(2)
-            .is_some_and(|l| l.ends_with("…/Infra-EmbeddedPreBuild")),
+            .is_some_and(|l| l.ends_with("  …eddedPreBuild")),
         "{fitted}"
     );
     assert!(
