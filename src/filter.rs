@@ -149,13 +149,15 @@ pub fn parse_time(text: &str, now: DateTime<Utc>) -> Result<i64, String> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
         return Ok(dt.timestamp_micros());
     }
+    // `2022-06-14T17:00Z`: RFC 3339 without seconds, and the naive forms, in UTC.
+    let naive_text = text.strip_suffix(['Z', 'z']).unwrap_or(text);
     for form in [
         "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M",
         "%Y-%m-%dT%H:%M",
     ] {
-        if let Ok(naive) = NaiveDateTime::parse_from_str(text, form) {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(naive_text, form) {
             return Ok(naive.and_utc().timestamp_micros());
         }
     }
@@ -274,6 +276,7 @@ mod tests {
             ("2022-06-14T18:27:47+02:00", at(2022, 6, 14, 16, 27, 47)),
             ("2022-06-14 16:27:47", at(2022, 6, 14, 16, 27, 47)),
             ("2022-06-14T16:27", at(2022, 6, 14, 16, 27, 0)),
+            ("2022-06-14T16:27Z", at(2022, 6, 14, 16, 27, 0)),
             ("2022-06-14", at(2022, 6, 14, 0, 0, 0)),
             ("today", at(2022, 6, 14, 0, 0, 0)),
             ("yesterday", at(2022, 6, 13, 0, 0, 0)),

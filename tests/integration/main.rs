@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod follow;
 mod hardening;
+mod human;
 mod inputs;
 mod properties;
 mod samples;
