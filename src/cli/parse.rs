@@ -247,7 +247,7 @@ pub(super) fn stdin_into(
             ..InputReport::default()
         }))
     };
-    let mut reader = io::BufReader::with_capacity(64 * 1024, io::stdin().lock());
+    let mut reader = io::BufReader::with_capacity(64 * 1024, EofLatch::new(io::stdin().lock()));
     let head = match reader.fill_buf() {
         Ok(head) => head,
         Err(e) => return read_error(e, 0),
@@ -295,6 +295,34 @@ pub(super) fn stdin_into(
         },
     );
     failed.map(|()| total)
+}
+
+/// A reader that stays at its end once it has reached it. A terminal reports the end of
+/// input once per Ctrl-D and would be read again after it: latched, one Ctrl-D ends
+/// the input, whatever reads it afterwards (format detection, then the stream).
+struct EofLatch<R> {
+    inner: R,
+    ended: bool,
+}
+
+impl<R> EofLatch<R> {
+    fn new(inner: R) -> Self {
+        EofLatch {
+            inner,
+            ended: false,
+        }
+    }
+}
+
+impl<R: Read> Read for EofLatch<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.ended || buf.is_empty() {
+            return Ok(0);
+        }
+        let n = self.inner.read(buf)?;
+        self.ended = n == 0;
+        Ok(n)
+    }
 }
 
 /// `--to parquet -o FILE`: one flat records file.
@@ -374,5 +402,34 @@ fn follow(
             eprintln!("eblog: --follow: {e}");
             EXIT_FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads `parts` in turn, each read returning one part (`""` is an end of input).
+    struct Parts(Vec<&'static str>);
+
+    impl Read for Parts {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Ok(0);
+            }
+            let part = self.0.remove(0).as_bytes();
+            buf[..part.len()].copy_from_slice(part);
+            Ok(part.len())
+        }
+    }
+
+    #[test]
+    fn one_end_of_input_ends_it() {
+        // A terminal: a line, Ctrl-D, then more typed after it.
+        let mut latched = EofLatch::new(Parts(vec!["a\n", "", "b\n"]));
+        let mut all = String::new();
+        latched.read_to_string(&mut all).unwrap();
+        assert_eq!(all, "a\n");
+        assert_eq!(latched.read(&mut [0; 4]).unwrap(), 0, "still ended");
     }
 }

@@ -12,3 +12,4 @@ mod inputs;
 mod properties;
 mod samples;
 mod scanner;
+mod terminal;
