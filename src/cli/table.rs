@@ -154,10 +154,27 @@ pub(super) fn cut(text: &str, width: usize) -> String {
     out
 }
 
-/// `text` cut to `width` display columns from the left, `…` in place of what is cut.
+/// `text` cut to `width` display columns from the left, `…` in place of what is cut; a
+/// path is cut at a `/` when its last parts fit and fill most of the room
+/// (`…/01_install.sh`, `…01_install.sh`).
 pub(super) fn cut_start(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_owned();
+    }
+    // A cut at a `/` is taken when it keeps at least two thirds of the room.
+    let fits =
+        |part: &str| width > 0 && part.width() < width && 3 * (part.width() + 1) >= 2 * width;
+    let after_slash = text
+        .match_indices('/')
+        .map(|(i, _)| i)
+        .find(|&i| fits(&text[i..]));
+    if let Some(i) = after_slash {
+        return format!("…{}", &text[i..]);
+    }
+    if let Some((_, leaf)) = text.rsplit_once('/') {
+        if fits(leaf) && !leaf.is_empty() {
+            return format!("…{leaf}");
+        }
     }
     let mut kept: Vec<char> = Vec::new();
     let mut used = 0;
