@@ -10,6 +10,7 @@ mod hardening;
 mod human;
 mod inputs;
 mod properties;
+mod readme;
 mod samples;
 mod scanner;
 mod terminal;
