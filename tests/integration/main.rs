@@ -11,6 +11,7 @@ mod human;
 mod inputs;
 mod properties;
 mod readme;
+mod recipes;
 mod samples;
 mod scanner;
 mod terminal;
