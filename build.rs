@@ -32,9 +32,20 @@ fn main() {
     }
 }
 
-/// Runs git in the package's directory; `None` when git is missing or fails.
+/// Runs git in the package's directory; `None` when git is missing or fails, or when the
+/// package is not the top of its own checkout (sources unpacked inside some other
+/// repository must not take that repository's commit).
 fn git(args: &[&str]) -> Option<String> {
-    let dir = std::env::var_os("CARGO_MANIFEST_DIR")?;
+    let dir = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR")?);
+    let top = run_git(&dir, &["rev-parse", "--show-toplevel"])?;
+    let same = std::fs::canonicalize(&top).ok()? == std::fs::canonicalize(&dir).ok()?;
+    if !same {
+        return None;
+    }
+    run_git(&dir, args)
+}
+
+fn run_git(dir: &std::path::Path, args: &[&str]) -> Option<String> {
     let out = Command::new("git")
         .args(args)
         .current_dir(dir)
