@@ -473,3 +473,68 @@ fn man_pages_are_generated_from_the_flags() {
         "the show page documents its flags"
     );
 }
+
+#[test]
+fn show_reads_stdin_and_follows_growing_files() {
+    let line = "[2019-03-04T17:24:00.000Z] ERROR [4000]  : Command execution failed: x (A::B)\ncaused by: y (C::D)\n";
+    let out = stdout(&{
+        let mut cmd = eblog();
+        cmd.env("COLUMNS", "80").env_remove("CLICOLOR_FORCE");
+        cmd.args(["show", "--utc", "-"])
+            .write_stdin(line)
+            .output()
+            .unwrap()
+    });
+    assert_eq!(
+        out,
+        "==> - <==\n2019-03-04 17:24:00.000Z ERROR Command execution failed: x (A::B) [+1 line]\n"
+    );
+
+    use std::io::{BufRead, BufReader, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("eb-commandprocessor.log");
+    std::fs::write(
+        &log,
+        "[2019-03-04T17:22:05.123Z] INFO  [3127]  : Running 1 of 2 actions: First...\n",
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_eblog"))
+        .args(["show", "--utc", "-f"])
+        .arg(&log)
+        .env("COLUMNS", "100")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let next = || {
+        rx.recv_timeout(std::time::Duration::from_secs(10))
+            .expect("a line within 10 s")
+    };
+    assert!(next().starts_with("==> "), "the file's header first");
+    assert!(next().ends_with("INFO  Running 1 of 2 actions: First..."));
+    let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    f.write_all(b"[2019-03-04T17:22:06.000Z] WARN  [3127]  : Running 2 of 2 actions: Second...\n")
+        .unwrap();
+    drop(f);
+    assert_eq!(
+        next(),
+        "2019-03-04 17:22:06.000Z WARN  Running 2 of 2 actions: Second..."
+    );
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert!(
+        child.wait().unwrap().success(),
+        "Ctrl-C ends show -f cleanly"
+    );
+}
