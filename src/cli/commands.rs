@@ -313,6 +313,11 @@ pub(super) fn write_table(
         };
     }
     let with_host = needs_host_column(rows);
+    let labels = if with_host {
+        short_labels(rows.iter().map(|r| r.host.as_str()))
+    } else {
+        std::collections::BTreeMap::new()
+    };
     let mut table = Table {
         header: vec!["START (UTC)", "INSTANCE"],
         rows: Vec::new(),
@@ -329,7 +334,8 @@ pub(super) fn write_table(
             Cell::plain(row.instance.as_deref().unwrap_or("-")),
         ];
         if with_host {
-            cells.push(Cell::plain(host_label(&row.host)));
+            let label = labels.get(row.host.as_str()).cloned();
+            cells.push(Cell::plain(label.unwrap_or_else(|| host_label(&row.host))));
         }
         cells.extend([
             Cell::plain(row.command.as_str()),
@@ -346,7 +352,7 @@ pub(super) fn write_table(
     out.write_all(table.render(style.width, &shrink, style.colour).as_bytes())
 }
 
-/// How the table gives way when it does not fit: HOST to 16 columns, FAILED STEP (its
+/// How the table gives way when it does not fit: HOST (its start kept) to 16 columns, FAILED STEP (its
 /// end kept: the failing hook or command) to 24, COMMAND to 13 (`CMD-AppDeploy`), then
 /// all three down to their headers, and last below them: an 80-column terminal holds
 /// every table.
@@ -358,7 +364,7 @@ fn shrink_steps(columns: usize, with_host: bool) -> Vec<Shrink> {
         floor,
         keep,
     };
-    let host = |floor| with_host.then(|| step(2, floor, Keep::End));
+    let host = |floor| with_host.then(|| step(2, floor, Keep::Start));
     [
         host(16),
         Some(step(failed, 24, Keep::End)),
@@ -391,6 +397,40 @@ fn needs_host_column(rows: &[Row]) -> bool {
         }
     }
     false
+}
+
+/// The shortest label of each host that still tells it from the others: the last parts
+/// of its [`host_label`] (`al2023` for `samples/al2023`, `i-1/var/log`'s `i-1`), more of
+/// them where two hosts end alike.
+fn short_labels<'h>(
+    hosts: impl Iterator<Item = &'h str>,
+) -> std::collections::BTreeMap<&'h str, String> {
+    let mut full: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
+    for host in hosts {
+        full.entry(host).or_insert_with(|| host_label(host));
+    }
+    let tail = |label: &str, parts: usize| -> String {
+        let pieces: Vec<&str> = label.split('/').collect();
+        pieces[pieces.len().saturating_sub(parts)..].join("/")
+    };
+    let most = full
+        .values()
+        .map(|l| l.split('/').count())
+        .max()
+        .unwrap_or(1);
+    let mut labels = std::collections::BTreeMap::new();
+    for (host, label) in &full {
+        let short = (1..=most)
+            .map(|parts| tail(label, parts))
+            .find(|candidate| {
+                full.iter()
+                    .filter(|(other, _)| *other != host)
+                    .all(|(_, l)| tail(l, candidate.split('/').count()) != *candidate)
+            })
+            .unwrap_or_else(|| label.clone());
+        labels.insert(*host, short);
+    }
+    labels
 }
 
 /// A host as people read it: its log directory without the trailing `/var/log`; for a
@@ -532,6 +572,20 @@ mod tests {
         );
         assert_eq!(host_label("b/tail-bundle.txt!"), "tail-bundle.txt");
         assert_eq!(host_label("x.zip!/var/log"), "x.zip");
+    }
+
+    #[test]
+    fn host_labels_are_as_short_as_they_can_be() {
+        let hosts = [
+            "samples",
+            "samples/al2",
+            "fleet/a/i-1/var/log",
+            "fleet/b/i-1/var/log",
+            "b/tail-bundle.txt!",
+        ];
+        let labels = short_labels(hosts.into_iter());
+        let got: Vec<&str> = hosts.iter().map(|h| labels[h].as_str()).collect();
+        assert_eq!(got, ["samples", "al2", "a/i-1", "b/i-1", "tail-bundle.txt"]);
     }
 
     #[test]
