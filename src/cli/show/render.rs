@@ -172,7 +172,15 @@ impl Renderer {
         line.push_str(record.kind());
         out.push_str(&line);
         out.push('\n');
-        for (key, v) in map.iter().filter(|(k, _)| k.as_str() != "kind") {
+        // A multi-line text the message above already holds whole is not repeated.
+        let repeated = |v: &serde_json::Value| {
+            v.as_str()
+                .is_some_and(|t| t.contains('\n') && record.message.contains(t))
+        };
+        for (key, v) in map
+            .iter()
+            .filter(|(k, v)| k.as_str() != "kind" && !repeated(v))
+        {
             let text = match v {
                 serde_json::Value::String(s) => s.clone(),
                 other => serde_json::to_string_pretty(other).unwrap_or_default(),
