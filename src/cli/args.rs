@@ -148,6 +148,9 @@ pub struct ShowArgs {
     /// Group the records under the command execution (deploy) they belong to.
     #[arg(long)]
     pub deploys: bool,
+    /// With --deploys: only the last N executions (`--last 1`: the last deploy).
+    #[arg(long, value_name = "N", requires = "deploys")]
+    pub last: Option<usize>,
     /// Keep reading the files as they grow, like `parse -f`.
     #[arg(long, short = 'f', conflicts_with = "deploys")]
     pub follow: bool,

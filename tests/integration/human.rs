@@ -538,3 +538,35 @@ fn show_reads_stdin_and_follows_growing_files() {
         "Ctrl-C ends show -f cleanly"
     );
 }
+
+#[test]
+fn show_deploys_last_reads_the_last_deploys() {
+    let headers = |n: &str| -> Vec<String> {
+        let out = stdout(&run(
+            100,
+            &[],
+            &["show", "--utc", "--deploys", "--last", n, "samples/al2"],
+        ));
+        out.lines()
+            .filter(|l| l.starts_with("== "))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(
+        headers("1"),
+        ["== app-deploy on i-0d7e3a91c4b52f806 (samples/al2) at 2022-09-14 18:40:41 UTC: SUCCESS after 13.7s"]
+    );
+    let two = headers("2");
+    assert_eq!(two.len(), 2);
+    assert!(
+        two[0].contains("2022-06-14 16:27:47 UTC: FAILURE"),
+        "{two:?}"
+    );
+    // --last needs --deploys.
+    assert_eq!(
+        run(80, &[], &["show", "--last", "1", "samples/al2"])
+            .status
+            .code(),
+        Some(2)
+    );
+}

@@ -13,11 +13,12 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// Writes the executions that pass `filter` (start within `--since`/`--until`, host
-/// within `--host`) with their records that pass the rest of it; returns what was left
-/// out, for stderr.
+/// within `--host`; the `last` of them when given) with their records that pass the rest
+/// of it; returns what was shown of what, for stderr.
 pub(super) fn write(
     records: &[Record],
     filter: &RecordFilter,
+    last: Option<usize>,
     renderer: &Renderer,
     out: &mut (dyn Write + Send),
 ) -> io::Result<String> {
@@ -31,13 +32,21 @@ pub(super) fn write(
         hosts: Vec::new(),
         ..filter.clone()
     };
+    let chosen: Vec<usize> = executions
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            e.start_us.is_some_and(|start| filter.contains(start))
+                && filter.host_passes(&e.host, e.instance_id.as_deref())
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let skip = last.map_or(0, |n| chosen.len().saturating_sub(n));
     let mut shown_executions = 0;
     let mut shown_records = 0;
-    for (i, e) in executions.iter().enumerate() {
+    for &i in &chosen[skip..] {
+        let e = &executions[i];
         let Some(start) = e.start_us else { continue };
-        if !filter.contains(start) || !filter.host_passes(&e.host, e.instance_id.as_deref()) {
-            continue;
-        }
         let end = e
             .end_us
             .or_else(|| next_start(&executions[i + 1..], &e.host));

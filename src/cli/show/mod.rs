@@ -105,7 +105,7 @@ impl How<'_> {
         }
         let summary = if self.args.deploys {
             let (records, summary) = read_all(paths, options)?;
-            let told = deploys::write(&records, filter, renderer, out)?;
+            let told = deploys::write(&records, filter, self.args.last, renderer, out)?;
             out.flush()?;
             if !self.ui.quiet {
                 eprintln!("eblog: {told}");
