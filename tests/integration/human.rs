@@ -570,3 +570,28 @@ fn show_deploys_last_reads_the_last_deploys() {
         Some(2)
     );
 }
+
+#[test]
+fn show_times_are_local_unless_utc() {
+    let second = |vars: &[(&str, &str)], utc: bool| {
+        let mut args = vec!["show", "samples/al2/nginx/error.log"];
+        if utc {
+            args.insert(1, "--utc");
+        }
+        let out = stdout(&run(100, vars, &args));
+        out.lines().nth(1).unwrap_or_default()[..24].to_owned()
+    };
+    // nginx wrote 2022-09-14 17:50:58 UTC (eblog's default --tz).
+    assert_eq!(
+        second(&[("TZ", "Asia/Tokyo")], false),
+        "2022-09-15 02:50:58.000 "
+    );
+    assert_eq!(
+        second(&[("TZ", "America/New_York")], false),
+        "2022-09-14 13:50:58.000 "
+    );
+    assert_eq!(
+        second(&[("TZ", "Asia/Tokyo")], true),
+        "2022-09-14 17:50:58.000Z"
+    );
+}
