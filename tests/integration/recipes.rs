@@ -166,3 +166,64 @@ fn hl_config_reads_eblog_fields_and_levels() {
         assert_eq!(placed, [expected], "{level:?}");
     }
 }
+
+/// Where lnav is installed, the format is installed into a scratch home and lnav reads
+/// eblog's output of one log with it: its levels agree with eblog's severities.
+#[test]
+fn lnav_reads_eblog_output_with_the_format_where_installed() {
+    let installed = std::process::Command::new("lnav")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !installed {
+        eprintln!("lnav is not installed: lnav run skipped");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lnav = |args: &[&str]| {
+        let out = std::process::Command::new("lnav")
+            .args(args)
+            .env("HOME", home.path())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    lnav(&["-i", root.join("contrib/lnav/eblog.json").to_str().unwrap()]);
+    let log = home.path().join("engine.jsonl");
+    let out = eblog()
+        .arg("parse")
+        .arg(root.join("samples/al2/eb-engine.log"))
+        .output()
+        .unwrap();
+    std::fs::write(&log, &out.stdout).unwrap();
+    let records = json_lines(&out.stdout);
+    let count = |want: Severity| {
+        records
+            .iter()
+            .filter(|r| r["level"].as_str().and_then(Severity::from_level) == Some(want))
+            .count()
+    };
+    let table = lnav(&[
+        "-n",
+        "-c",
+        ";SELECT log_level, count(*) AS n FROM eblog_records GROUP BY log_level",
+        log.to_str().unwrap(),
+    ]);
+    for (level, severity) in [
+        ("info", Severity::Info),
+        ("warning", Severity::Warn),
+        ("error", Severity::Error),
+    ] {
+        let row = table
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(level))
+            .unwrap_or_else(|| panic!("no {level} row in {table}"));
+        let n: usize = row
+            .split_whitespace()
+            .nth(1)
+            .and_then(|n| n.parse().ok())
+            .unwrap();
+        assert_eq!(n, count(severity), "{level}: {table}");
+    }
+}
