@@ -255,7 +255,8 @@ pub(super) fn diagnose(args: &DiagnoseArgs, ui: &Ui) -> i32 {
     let written = if args.json {
         diagnoses.iter().try_for_each(|d| write_json(&mut out, d))
     } else {
-        write_report(&mut out, &diagnoses, loaded.count, ui.colour())
+        let narrowed = !filter.hosts.is_empty() || filter.grep.is_some();
+        write_report(&mut out, &diagnoses, (loaded.count, narrowed), ui.colour())
     };
     if let Err(e) = written.and_then(|()| out.flush()) {
         return write_failed(&e);
@@ -451,14 +452,20 @@ pub(super) fn host_label(host: &str) -> String {
     }
 }
 
+/// The report of `diagnoses`; `(total, narrowed)`: executions in the time window, and
+/// whether `--host`/`--grep` chose among them.
 fn write_report(
     out: &mut impl Write,
     diagnoses: &[Diagnosis],
-    total: usize,
+    (total, narrowed): (usize, bool),
     colour: bool,
 ) -> io::Result<()> {
     if diagnoses.is_empty() {
-        return writeln!(out, "nothing failed: {total} command execution(s), none failed or left the application unreachable");
+        return match narrowed {
+            // The count is of the time window: say that the hosts or text chose fewer.
+            true => writeln!(out, "nothing failed among the hosts and text asked for ({total} command execution(s) in the time asked for)"),
+            false => writeln!(out, "nothing failed: {total} command execution(s), none failed or left the application unreachable"),
+        };
     }
     let bold = if colour {
         Style::new().bold()

@@ -595,3 +595,16 @@ fn show_times_are_local_unless_utc() {
         "2022-09-14 17:50:58.000Z"
     );
 }
+
+#[test]
+fn diagnose_says_when_hosts_or_text_chose_none() {
+    let out = stdout(&run(
+        80,
+        &[],
+        &["diagnose", "--host", "i-0nosuch", "samples/al2"],
+    ));
+    assert_eq!(
+        out,
+        "nothing failed among the hosts and text asked for (5 command execution(s) in the time asked for)\n"
+    );
+}
