@@ -63,7 +63,23 @@ impl Table {
     /// The table's text: every line ends in `\n` and, with `width`, is at most that
     /// wide when the `shrink` steps, taken in turn until it fits, allow.
     pub fn render(&self, width: Option<usize>, shrink: &[Shrink], colour: bool) -> String {
-        let widths = self.widths(width, shrink);
+        let printable_rows: Vec<Vec<Cell>> = self
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|c| Cell {
+                        text: printable(&c.text).into_owned(),
+                        style: c.style,
+                    })
+                    .collect()
+            })
+            .collect();
+        let table = Table {
+            header: self.header.clone(),
+            rows: printable_rows,
+        };
+        let widths = table.widths(width, shrink);
         let keep = |column: usize| {
             shrink
                 .iter()
@@ -79,7 +95,7 @@ impl Table {
                 style: Style::new().bold(),
             })
             .collect();
-        for (r, row) in std::iter::once(&header).chain(&self.rows).enumerate() {
+        for (r, row) in std::iter::once(&header).chain(&table.rows).enumerate() {
             let mut line = String::new();
             let last = row.len().saturating_sub(1);
             for (i, (cell, &w)) in row.iter().zip(&widths).enumerate() {
@@ -131,6 +147,27 @@ impl Table {
         }
         widths
     }
+}
+
+/// `text` safe to print on a terminal: a log's control characters (an escape sequence
+/// written into a log must not restyle or move the terminal) become visible symbols
+/// (`␛` for ESC, U+2400 + the code for the other C0 characters, `␡` for DEL, `�` for C1),
+/// and a tab becomes a space so that widths stay true.
+pub(super) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let shown = text
+        .chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect();
+    std::borrow::Cow::Owned(shown)
 }
 
 /// `text` cut to `width` display columns, with `…` in place of what is cut.
@@ -253,6 +290,16 @@ mod tests {
         // Narrower: STEP stops at its floor, then NAME gives way.
         let narrow = t.render(Some(25), &steps, false);
         assert_eq!(narrow.lines().nth(1), Some("x  app-deploy-…  …rate.sh"));
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(printable("plain"), "plain");
+        assert_eq!(printable("\u{1b}[31mred\u{7}"), "\u{241b}[31mred\u{2407}");
+        assert_eq!(printable("a\tb\u{7f}\u{9b}"), "a b\u{2421}\u{fffd}");
+        let t = table(&[["x", "\u{1b}[2J", "s"]]);
+        let out = t.render(None, &[], false);
+        assert!(!out.contains('\u{1b}'), "{out:?}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! lies between the execution's start and end (an execution without an end runs until
 //! the host's next one starts); the files of the host are merged in time order.
 
+use super::super::table::printable;
 use super::render::Renderer;
 use crate::correlate::{correlate, host_of, micros, Execution};
 use crate::filter::RecordFilter;
@@ -133,6 +134,7 @@ fn header(e: &Execution, colour: bool) -> String {
         Some(id) => format!("{id} ({host})"),
         None => host,
     };
+    let place = printable(&place);
     let started = e.started.as_deref().map_or_else(
         || "-".to_owned(),
         |t| super::super::collect::time_as(t, "%Y-%m-%d %H:%M:%S"),
@@ -140,12 +142,12 @@ fn header(e: &Execution, colour: bool) -> String {
     let mut text = format!(
         "{} {} on {place} at {started} UTC: {} after {}\n",
         paint(bold, "=="),
-        paint(bold, &e.command),
+        paint(bold, &printable(&e.command)),
         paint(status_style, e.status.name()),
         super::super::commands::human_duration(e.duration_ms),
     );
     if let Some(step) = &e.failed_step {
-        text.push_str(&format!("   failed step: {step}\n"));
+        text.push_str(&format!("   failed step: {}\n", printable(step)));
     }
     text
 }

@@ -5,6 +5,7 @@
 //! does with several files); under `--deploys`, where the files of a host interleave,
 //! each line names its format instead, after the time of day.
 
+use super::super::table::printable;
 use crate::record::{Record, Severity};
 use crate::redact::Redactor;
 use anstyle::{AnsiColor, Style};
@@ -85,7 +86,7 @@ impl Renderer {
 
     /// The `==> file <==` line that says where the next records come from.
     pub fn file_header(&self, record: &Record, out: &mut String) {
-        let mut text = format!("==> {}", record.source);
+        let mut text = format!("==> {}", printable(&record.source));
         if let Some(id) = &record.instance_id {
             let _ = write!(text, " ({id})");
         }
@@ -100,6 +101,12 @@ impl Renderer {
             Some(r) => r.redact_text(&record.message),
             None => std::borrow::Cow::Borrowed(record.message.as_str()),
         };
+        // Control characters are shown, not obeyed, line by line (the line breaks stay).
+        let message: String = message
+            .split('\n')
+            .map(|line| printable(line.strip_suffix('\r').unwrap_or(line)).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n");
         let severity = Severity::of(record);
         let mut head = String::new();
         let time = self.time(record.ts.as_deref());
@@ -188,16 +195,17 @@ impl Renderer {
             let mut line = String::new();
             paint(self.colour, DIM, &format!("    {key}: "), &mut line);
             let mut parts = text.lines();
-            line.push_str(parts.next().unwrap_or(""));
+            line.push_str(&printable(parts.next().unwrap_or("")));
             out.push_str(&line);
             out.push('\n');
             for part in parts {
                 out.push_str("      ");
-                out.push_str(part);
+                out.push_str(&printable(part));
                 out.push('\n');
             }
         }
-        let _ = writeln!(out, "    source: {}:{}", record.source, record.line);
+        let source = printable(&record.source);
+        let _ = writeln!(out, "    source: {source}:{}", record.line);
     }
 }
 
@@ -239,6 +247,29 @@ mod tests {
         assert_eq!(line.trim_end().width(), 80);
         let whole = render(&renderer(None, false), &record);
         assert!(whole.contains("npm install failed with a long explanation [+2 lines]"));
+    }
+
+    #[test]
+    fn escape_sequences_in_logs_are_shown_not_obeyed() {
+        let record = test_record(
+            5,
+            None,
+            Event::Other,
+            "\u{1b}]0;owned\u{7}\u{1b}[2J\r\nnext\tline",
+        );
+        for r in [renderer(None, false), renderer(None, true)] {
+            let text = render(&r, &record);
+            assert!(
+                !text.contains('\u{1b}') && !text.contains('\u{7}'),
+                "{text:?}"
+            );
+            assert!(
+                text.contains("\u{241b}]0;owned\u{2407}\u{241b}[2J"),
+                "{text:?}"
+            );
+        }
+        let whole = render(&renderer(None, true), &record);
+        assert!(whole.contains("\n    next line\n"), "{whole:?}");
     }
 
     #[test]
