@@ -562,6 +562,27 @@ fn show_deploys_last_reads_the_last_deploys() {
         two[0].contains("2022-06-14 16:27:47 UTC: FAILURE"),
         "{two:?}"
     );
+    // stderr says what was shown of what, unless -q.
+    let said = run(
+        100,
+        &[],
+        &["show", "--deploys", "--last", "1", "samples/al2"],
+    );
+    let said = String::from_utf8_lossy(&said.stderr).into_owned();
+    assert!(
+        said.contains("eblog: 56 record(s) of 666 in 1 execution(s) of 5"),
+        "{said}"
+    );
+    let quiet = run(
+        100,
+        &[],
+        &["show", "-q", "--deploys", "--last", "1", "samples/al2"],
+    );
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
     // --last needs --deploys.
     assert_eq!(
         run(80, &[], &["show", "--last", "1", "samples/al2"])

@@ -58,7 +58,6 @@ pub(super) fn run(args: &ShowArgs, ui: &Ui) -> i32 {
         options: &options,
         filter: &filter,
         renderer: &renderer,
-        ui,
     };
     let result = match pager.as_mut().and_then(pager::Pager::input) {
         Some(input) => how.show(paths, &mut io::BufWriter::new(input)),
@@ -68,8 +67,12 @@ pub(super) fn run(args: &ShowArgs, ui: &Ui) -> i32 {
         // The user left the pager: nothing more to say.
         let _ = pager.finish();
     }
+    // Said after the pager is gone, so that it does not write over the pager's screen.
     match result {
-        Ok(Some(summary)) => {
+        Ok(Some((summary, told))) => {
+            if let Some(told) = told.filter(|_| !ui.quiet) {
+                eprintln!("eblog: {told}");
+            }
             let (unreadable, _) = report_inputs(&summary, ui);
             if unreadable {
                 EXIT_FAILURE
@@ -88,35 +91,30 @@ struct How<'a> {
     options: &'a ScanOptions,
     filter: &'a RecordFilter,
     renderer: &'a Renderer,
-    ui: &'a Ui,
 }
 
 impl How<'_> {
-    /// Writes the records to `out`; `None` for `--follow` (which has no summary).
+    /// Writes the records to `out`; returns what the inputs held and, for `--deploys`,
+    /// what was shown of them; `None` for `--follow` (which has no summary).
     fn show(
         &self,
         paths: &[PathBuf],
         out: &mut (dyn Write + Send),
-    ) -> io::Result<Option<ScanSummary>> {
+    ) -> io::Result<Option<(ScanSummary, Option<String>)>> {
         let (options, filter, renderer) = (self.options, self.filter, self.renderer);
         if self.args.follow {
             follow(paths, options, filter, renderer, out)?;
             return Ok(None);
         }
-        let summary = if self.args.deploys {
+        if self.args.deploys {
             let (records, summary) = read_all(paths, options)?;
             let told = deploys::write(&records, filter, self.args.last, renderer, out)?;
             out.flush()?;
-            if !self.ui.quiet {
-                eprintln!("eblog: {told}");
-            }
-            summary
-        } else {
-            let summary = lines(paths, options, filter, renderer, out)?;
-            out.flush()?;
-            summary
-        };
-        Ok(Some(summary))
+            return Ok(Some((summary, Some(told))));
+        }
+        let summary = lines(paths, options, filter, renderer, out)?;
+        out.flush()?;
+        Ok(Some((summary, None)))
     }
 }
 
