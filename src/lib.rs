@@ -26,6 +26,7 @@
 pub mod cli;
 pub mod correlate;
 pub mod decode;
+pub mod filter;
 pub mod follow;
 pub mod framing;
 pub mod ids;

@@ -3,13 +3,50 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// `eblog --version`: the package version, the commit and the build date (build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("EBLOG_COMMIT"),
+    ", built ",
+    env!("EBLOG_BUILD_DATE"),
+    ")"
+);
+
 /// eblog: typed, structured records from AWS Elastic Beanstalk agent logs.
 #[derive(Debug, Parser)]
-#[command(name = "eblog", version, about, long_about = None)]
+#[command(name = "eblog", version = VERSION, about, long_about = None)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Colour: `auto` (when stdout is a terminal, unless NO_COLOR is set; CLICOLOR_FORCE
+    /// forces it), `always` or `never`.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHEN",
+        default_value = "auto",
+        global = true
+    )]
+    pub color: ColorArg,
+    /// Say more: name every file skipped and why.
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
+    /// Say nothing but errors (no progress bar, summary or skipped-file count).
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour when stdout is a terminal and NO_COLOR is not set (CLICOLOR_FORCE forces it).
+    Auto,
+    /// Always colour, even into a pipe (`| less -R`).
+    Always,
+    /// Never colour.
+    Never,
 }
 
 /// The subcommands.
@@ -17,6 +54,8 @@ pub struct Cli {
 pub enum Command {
     /// Parse logs into records on stdout (JSON lines by default), in input order.
     Parse(ParseArgs),
+    /// Records for people: one line each, in the terminal's width, paged.
+    Show(ShowArgs),
     /// Scan a fleet's logs into a dataset directory (Parquet tables, Hive-partitioned).
     Scan(ScanArgs),
     /// Command executions: what each deploy did, step by step, and how it ended.
@@ -25,6 +64,102 @@ pub enum Command {
     Diagnose(DiagnoseArgs),
     /// List the formats eblog reads, or (with --kinds) the record kinds and their fields.
     Formats(FormatsArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write one page per subcommand into a directory.
+    Man(ManArgs),
+}
+
+/// `eblog completions` flags.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `eblog man` flags.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `eblog.1` and `eblog-SUBCOMMAND.1` into this directory instead of printing
+    /// `eblog.1`.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// Filters of time and host, shared by every subcommand that reads logs: on records
+/// (`parse`, `show`) and on command executions (`commands`, `diagnose`).
+#[derive(Debug, Args, Default)]
+pub struct WindowArgs {
+    /// Only from this time on: RFC 3339, `YYYY-MM-DD[ HH:MM[:SS]]` (UTC), `today`,
+    /// `yesterday`, or a time ago (`30m`, `2h`, `3d`, `1w`).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only before this time (same forms as --since).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Only hosts whose instance id or log directory contains TEXT (repeat for several).
+    #[arg(long, visible_alias = "instance", value_name = "TEXT")]
+    pub host: Vec<String>,
+    /// Only records whose message matches this regular expression (commands, diagnose:
+    /// executions whose command, failed step or error matches); smart case: a pattern
+    /// without upper-case letters matches any case.
+    #[arg(long, value_name = "REGEX")]
+    pub grep: Option<String>,
+}
+
+/// Filters on records only (`parse`, `show`).
+#[derive(Debug, Args, Default)]
+pub struct RecordFilterArgs {
+    /// Only records at least this severe: trace, debug, info, warn, error, fatal (levels
+    /// as the formats write them are normalised: WARNING, nginx's crit, Ruby's ANY).
+    #[arg(long, value_name = "LEVEL")]
+    pub level: Option<String>,
+    /// Only records of these kinds (comma-separated or repeated; `eblog formats --kinds`).
+    #[arg(long, value_name = "KIND", value_delimiter = ',')]
+    pub kind: Vec<String>,
+    /// Only records of these formats (comma-separated or repeated); unlike --format, the
+    /// formats are still detected.
+    #[arg(long, value_enum, value_name = "FORMAT", value_delimiter = ',')]
+    pub only_format: Vec<FormatArg>,
+}
+
+/// `eblog show` flags.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Files, directories, .gz or .zip bundles to show; `-` or nothing reads stdin.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Time and host filters.
+    #[command(flatten)]
+    pub window: WindowArgs,
+    /// Record filters.
+    #[command(flatten)]
+    pub filter: RecordFilterArgs,
+    /// Shared flags.
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Times in UTC instead of the local time zone.
+    #[arg(long)]
+    pub utc: bool,
+    /// Show multi-line records whole, payloads pretty-printed, instead of their first line.
+    #[arg(long, short = 'x')]
+    pub expand: bool,
+    /// Group the records under the command execution (deploy) they belong to.
+    #[arg(long)]
+    pub deploys: bool,
+    /// With --deploys: only the last N executions (`--last 1`: the last deploy).
+    #[arg(long, value_name = "N", requires = "deploys")]
+    pub last: Option<usize>,
+    /// Keep reading the files as they grow, like `parse -f`.
+    #[arg(long, short = 'f', conflicts_with = "deploys")]
+    pub follow: bool,
+    /// Do not page the output, even on a terminal.
+    #[arg(long)]
+    pub no_pager: bool,
+    /// Lines as wide as they are instead of cut to the terminal's width.
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// `eblog commands` flags.
@@ -40,13 +175,13 @@ pub struct CommandsArgs {
     /// Only executions that failed or timed out.
     #[arg(long)]
     pub failed: bool,
-    /// Only executions that started at or after this time (RFC 3339 or
-    /// `YYYY-MM-DD[ HH:MM[:SS]]`, UTC).
-    #[arg(long, value_name = "TIME")]
-    pub since: Option<String>,
-    /// Only executions that started before this time (same forms as --since).
-    #[arg(long, value_name = "TIME")]
-    pub until: Option<String>,
+    /// Time, host and text filters (on the executions: their start, host, and command,
+    /// failed step or error).
+    #[command(flatten)]
+    pub window: WindowArgs,
+    /// Show every column whole instead of fitting the table to the terminal.
+    #[arg(long)]
+    pub wide: bool,
     /// Also write a self-contained HTML timeline of the executions to this file.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
@@ -65,12 +200,9 @@ pub struct DiagnoseArgs {
     /// One diagnosis per line as JSON instead of the report.
     #[arg(long)]
     pub json: bool,
-    /// Only executions that started at or after this time (as `commands --since`).
-    #[arg(long, value_name = "TIME")]
-    pub since: Option<String>,
-    /// Only executions that started before this time.
-    #[arg(long, value_name = "TIME")]
-    pub until: Option<String>,
+    /// Time, host and text filters (as `commands`).
+    #[command(flatten)]
+    pub window: WindowArgs,
     /// Only findings of this severity or above: `warning` (the default: an application
     /// that did not answer after a deploy, and every failure) or `error` (failed or
     /// timed-out commands).
@@ -144,6 +276,12 @@ pub struct ParseArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "jsonl")]
     pub to: ParseOutput,
+    /// Time and host filters.
+    #[command(flatten)]
+    pub window: WindowArgs,
+    /// Record filters.
+    #[command(flatten)]
+    pub filter: RecordFilterArgs,
     /// Write to this file instead of stdout (required for parquet).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -170,9 +308,6 @@ pub struct ScanArgs {
     /// Shared flags.
     #[command(flatten)]
     pub common: CommonArgs,
-    /// No progress bar and no summary line.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
 }
 
 /// `eblog parse --to` values.
@@ -204,7 +339,7 @@ pub struct FormatsArgs {
 }
 
 /// The `--format` values (kept apart from the library's `Format`).
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 #[allow(missing_docs)]
 pub enum FormatArg {
     CfnHup,

@@ -10,8 +10,24 @@ use crate::redact::Redactor;
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 
-/// One row of the human table: start, instance, command, status, duration, failed step.
-pub(super) type Row = [String; 6];
+/// One row of the human table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Row {
+    /// Start, compact (`2022-06-14 16:27:47`, UTC), or `-`.
+    pub start: String,
+    /// The instance id, when the logs name it.
+    pub instance: Option<String>,
+    /// Where the logs came from (`samples/al2`, `bundle.zip!/var/log`).
+    pub host: String,
+    /// The command.
+    pub command: String,
+    /// How it ended.
+    pub status: Status,
+    /// `20.3s`.
+    pub duration: String,
+    /// The failing step's path, or empty.
+    pub failed_step: String,
+}
 
 /// The order of output: by start, executions with no start first; ties keep the order in
 /// which the hosts were correlated (the sort is stable).
@@ -23,8 +39,8 @@ fn sort_key(execution: &Execution) -> i64 {
 enum Kept {
     /// Whole executions (for `--html`).
     All(Vec<Execution>),
-    /// Table rows with their status (for colour).
-    Rows(Vec<(i64, Row, Status)>),
+    /// Table rows (with their sort key).
+    Rows(Vec<(i64, Row)>),
     /// JSON lines in a temporary file: sort key, offset and length of each.
     Json {
         file: BufWriter<File>,
@@ -39,6 +55,21 @@ pub(super) struct Collector {
     failed_only: bool,
     redactor: Option<Redactor>,
     kept: Kept,
+    keep: ExecutionFilter,
+    /// Executions that passed `keep` (before `--failed`).
+    seen: usize,
+}
+
+/// Which executions to keep (`--host`, `--grep`).
+pub(super) type ExecutionFilter = Box<dyn Fn(&Execution) -> bool + Send>;
+
+/// How the table is printed.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct TableStyle {
+    /// Colour the status.
+    pub colour: bool,
+    /// Fit to this width (`None`: `--wide`).
+    pub width: Option<usize>,
 }
 
 /// How the executions will be printed.
@@ -61,6 +92,7 @@ impl Collector {
         form: Form,
         failed_only: bool,
         redactor: Option<Redactor>,
+        keep: ExecutionFilter,
     ) -> io::Result<Self> {
         let kept = match form {
             Form::Whole => Kept::All(Vec::new()),
@@ -75,6 +107,8 @@ impl Collector {
             failed_only,
             redactor,
             kept,
+            keep,
+            seen: 0,
         })
     }
 
@@ -84,6 +118,10 @@ impl Collector {
     /// Writing the temporary file failed.
     pub(super) fn take(&mut self, executions: Vec<Execution>) -> io::Result<()> {
         for mut execution in executions {
+            if !(self.keep)(&execution) {
+                continue;
+            }
+            self.seen += 1;
             if self.failed_only && !execution.status.is_failure() {
                 continue;
             }
@@ -93,7 +131,7 @@ impl Collector {
             let key = sort_key(&execution);
             match &mut self.kept {
                 Kept::All(all) => all.push(execution),
-                Kept::Rows(rows) => rows.push((key, table_row(&execution), execution.status)),
+                Kept::Rows(rows) => rows.push((key, table_row(&execution))),
                 Kept::Json {
                     file,
                     written,
@@ -125,7 +163,16 @@ impl Collector {
     ///
     /// # Errors
     /// Writing `out` or reading the temporary file back failed.
-    pub(super) fn write(self, out: &mut impl Write, json: bool, colour: bool) -> io::Result<()> {
+    pub(super) fn write(
+        self,
+        out: &mut impl Write,
+        json: bool,
+        style: TableStyle,
+    ) -> io::Result<()> {
+        let empty = Empty {
+            seen: self.seen,
+            failed_only: self.failed_only,
+        };
         match self.kept {
             Kept::All(mut all) => {
                 all.sort_by_key(sort_key);
@@ -133,15 +180,14 @@ impl Collector {
                     all.iter()
                         .try_for_each(|e| super::commands::write_json(out, e))
                 } else {
-                    let rows: Vec<(Row, Status)> =
-                        all.iter().map(|e| (table_row(e), e.status)).collect();
-                    super::commands::write_table(out, &rows, colour)
+                    let rows: Vec<Row> = all.iter().map(table_row).collect();
+                    super::commands::write_table(out, &rows, style, empty)
                 }
             }
             Kept::Rows(mut rows) => {
                 rows.sort_by_key(|r| r.0);
-                let rows: Vec<(Row, Status)> = rows.into_iter().map(|(_, r, s)| (r, s)).collect();
-                super::commands::write_table(out, &rows, colour)
+                let rows: Vec<Row> = rows.into_iter().map(|(_, r)| r).collect();
+                super::commands::write_table(out, &rows, style, empty)
             }
             Kept::Json {
                 file, mut index, ..
@@ -167,16 +213,43 @@ fn temporary(e: io::Error) -> io::Error {
     io::Error::new(e.kind(), format!("temporary file: {e}"))
 }
 
+/// What the table says when it has no rows: how many executions there were before
+/// `--failed`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Empty {
+    /// Executions that passed the other filters.
+    pub seen: usize,
+    /// Whether `--failed` was given.
+    pub failed_only: bool,
+}
+
 /// The table's row of `e`.
 fn table_row(e: &Execution) -> Row {
-    [
-        e.started.clone().unwrap_or_else(|| "-".to_owned()),
-        e.instance_id.clone().unwrap_or_else(|| e.host.clone()),
-        e.command.clone(),
-        e.status.name().to_owned(),
-        super::commands::human_duration(e.duration_ms),
-        e.failed_step.clone().unwrap_or_default(),
-    ]
+    Row {
+        start: e
+            .started
+            .as_deref()
+            .map_or_else(|| "-".to_owned(), compact_time),
+        instance: e.instance_id.clone(),
+        host: e.host.clone(),
+        command: e.command.clone(),
+        status: e.status,
+        duration: super::commands::human_duration(e.duration_ms),
+        failed_step: e.failed_step.clone().unwrap_or_default(),
+    }
+}
+
+/// `2022-06-14 16:27` (UTC, to the minute) of an RFC 3339 time; other text as it is.
+pub(super) fn compact_time(ts: &str) -> String {
+    time_as(ts, "%Y-%m-%d %H:%M")
+}
+
+/// An RFC 3339 time in UTC in `form`; other text as it is.
+pub(super) fn time_as(ts: &str, form: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(ts) {
+        Ok(dt) => dt.with_timezone(&chrono::Utc).format(form).to_string(),
+        Err(_) => ts.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -222,12 +295,17 @@ mod tests {
     }
 
     fn collect(form: Form, failed_only: bool, json: bool) -> String {
-        let mut collector = Collector::new(form, failed_only, Some(Redactor::new())).unwrap();
+        let mut collector =
+            Collector::new(form, failed_only, Some(Redactor::new()), Box::new(|_| true)).unwrap();
         for host in hosts() {
             collector.take(host).unwrap();
         }
         let mut out = Vec::new();
-        collector.write(&mut out, json, false).unwrap();
+        let style = TableStyle {
+            colour: false,
+            width: None,
+        };
+        collector.write(&mut out, json, style).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -277,11 +355,11 @@ mod tests {
         assert_eq!(rows.len(), 3, "{table}");
         assert!(rows[0].starts_with("START"));
         assert_eq!(
-            rows[1], "t20    b         app-deploy  FAILURE  1.5s",
+            rows[1], "t20          -         b     app-deploy  FAILURE  1.5s",
             "{table}"
         );
         assert_eq!(
-            rows[2], "t30    a         app-deploy  FAILURE  1.5s",
+            rows[2], "t30          -         a     app-deploy  FAILURE  1.5s",
             "{table}"
         );
         assert_eq!(collect(Form::Whole, true, false), table);

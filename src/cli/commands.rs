@@ -2,19 +2,24 @@
 //! report) and for machines (`--json`), and the HTML timeline.
 
 use super::args::SeverityArg;
-use super::collect::{Collector, Form, Row};
+use super::collect::{Collector, Empty, Form, Row, TableStyle};
+use super::filters::record_filter;
+use super::table::{Cell, Keep, Shrink, Table};
 use super::{
-    report_inputs, write_failed, CommandsArgs, DiagnoseArgs, EXIT_FAILURE, EXIT_FOUND_FAILURE,
-    EXIT_OK, EXIT_USAGE,
+    report_inputs, write_failed, CommandsArgs, DiagnoseArgs, Ui, EXIT_FAILURE,
+    EXIT_FOUND_FAILURE, EXIT_OK,
 };
 use crate::correlate::diagnose::{Diagnosis, Severity};
-use crate::correlate::{is_relevant, shapes_executions, slim, BoxedRecords, Correlator, Status};
+use crate::correlate::{
+    is_relevant, shapes_executions, slim, BoxedRecords, Correlator, Execution, Status,
+};
+use crate::filter::RecordFilter;
 use crate::pipeline::parse_buffer;
 use crate::record::Record;
 use crate::redact::Redactor;
 use crate::scan::{scan, ChunkSink, Encoder, ScanOptions, ScanSummary};
 use anstyle::{AnsiColor, Style};
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::PathBuf;
 
 /// Keeps the records correlation needs, slimmed: those of the web tier too when
@@ -87,36 +92,6 @@ fn read_into(
     Ok((sink, summary))
 }
 
-/// A time bound of `--since`/`--until`: RFC 3339, or `YYYY-MM-DD[ HH:MM[:SS]]` in UTC.
-fn parse_bound(flag: &str, text: Option<&str>) -> Result<Option<i64>, i32> {
-    let Some(text) = text else {
-        return Ok(None);
-    };
-    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Ok(Some(dt.timestamp_micros()));
-    }
-    let forms = [
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M",
-    ];
-    for form in forms {
-        if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(text, form) {
-            return Ok(Some(naive.and_utc().timestamp_micros()));
-        }
-    }
-    if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        if let Some(naive) = date.and_hms_opt(0, 0, 0) {
-            return Ok(Some(naive.and_utc().timestamp_micros()));
-        }
-    }
-    eprintln!(
-        "eblog: {flag}: {text:?} is not a time: expected RFC 3339 or YYYY-MM-DD[ HH:MM[:SS]]"
-    );
-    Err(EXIT_USAGE)
-}
-
 /// What both subcommands start with: the executions of the inputs (in the collector,
 /// for `commands`) or their diagnoses.
 struct Loaded {
@@ -128,29 +103,61 @@ struct Loaded {
     unreadable: bool,
 }
 
+/// Whether an execution passes `--host` and `--grep` (its command, failed step or error).
+fn execution_passes(filter: &RecordFilter, e: &Execution) -> bool {
+    let texts = [
+        Some(e.command.as_str()),
+        e.failed_step.as_deref(),
+        e.error.as_deref(),
+    ];
+    passes(filter, &e.host, e.instance_id.as_deref(), &texts)
+}
+
+/// Whether a diagnosis passes `--host` and `--grep` (its command, failed step or error).
+fn diagnosis_passes(filter: &RecordFilter, d: &Diagnosis) -> bool {
+    let e = &d.execution;
+    let texts = [
+        Some(e.command.as_str()),
+        e.failed_step.as_deref(),
+        d.error_excerpt.as_deref(),
+    ];
+    passes(filter, &e.host, e.instance_id.as_deref(), &texts)
+}
+
+fn passes(filter: &RecordFilter, host: &str, id: Option<&str>, texts: &[Option<&str>]) -> bool {
+    filter.host_passes(host, id)
+        && filter
+            .grep
+            .as_ref()
+            .is_none_or(|re| texts.iter().flatten().any(|t| re.is_match(t)))
+}
+
 /// Correlates `paths`: `form` says what `commands` keeps of each execution (`None`:
 /// diagnose).
 fn load(
     paths: &[PathBuf],
     common: &super::CommonArgs,
-    bounds: (Option<&str>, Option<&str>),
+    filter: &RecordFilter,
     form: Option<(Form, bool)>,
+    ui: &Ui,
 ) -> Result<Loaded, i32> {
     let (options, redactor) = super::options(common)?;
-    let since = parse_bound("--since", bounds.0)?;
-    let until = parse_bound("--until", bounds.1)?;
     let correlator = match form {
         // The page shows each execution's diagnosis.
-        Some((Form::Whole, _)) => Correlator::with_diagnoses(since, until),
-        _ => Correlator::new(since, until, form.is_none()),
+        Some((Form::Whole, _)) => Correlator::with_diagnoses(filter.since, filter.until),
+        _ => Correlator::new(filter.since, filter.until, form.is_none()),
     };
     let collector = match form {
-        Some((form, failed_only)) => Some(
-            Collector::new(form, failed_only, redactor.clone()).map_err(|e| {
-                eprintln!("eblog: {e}");
-                EXIT_FAILURE
-            })?,
-        ),
+        Some((form, failed_only)) => {
+            let filter = filter.clone();
+            let keep = Box::new(move |e: &Execution| execution_passes(&filter, e));
+            Some(
+                Collector::new(form, failed_only, redactor.clone(), keep).map_err(|e| {
+                    eprintln!("eblog: {e}");
+                    EXIT_FAILURE
+                })?,
+            )
+        }
         None => None,
     };
     let loaded = read_into(paths, &options, correlator, collector).and_then(|(feed, summary)| {
@@ -165,7 +172,11 @@ fn load(
         eprintln!("eblog: {e}");
         EXIT_FAILURE
     })?;
-    let (unreadable, _) = report_inputs(&summary);
+    let (unreadable, _) = report_inputs(&summary, ui);
+    let diagnoses = diagnoses
+        .into_iter()
+        .filter(|d| diagnosis_passes(filter, d))
+        .collect();
     Ok(Loaded {
         count,
         collector,
@@ -176,14 +187,23 @@ fn load(
 }
 
 /// `eblog commands`.
-pub(super) fn run(args: &CommandsArgs) -> i32 {
-    let bounds = (args.since.as_deref(), args.until.as_deref());
+pub(super) fn run(args: &CommandsArgs, ui: &Ui) -> i32 {
+    let filter = match record_filter(&args.window, None) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
     let form = match (&args.html, args.json) {
         (Some(_), _) => Form::Whole,
         (None, true) => Form::Json,
         (None, false) => Form::Table,
     };
-    let loaded = match load(&args.paths, &args.common, bounds, Some((form, args.failed))) {
+    let loaded = match load(
+        &args.paths,
+        &args.common,
+        &filter,
+        Some((form, args.failed)),
+        ui,
+    ) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -210,7 +230,11 @@ pub(super) fn run(args: &CommandsArgs) -> i32 {
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let written = collector.write(&mut out, args.json, colour_wanted());
+    let style = TableStyle {
+        colour: ui.colour(),
+        width: ui.width(args.wide),
+    };
+    let written = collector.write(&mut out, args.json, style);
     if let Err(e) = written.and_then(|()| out.flush()) {
         return write_failed(&e);
     }
@@ -235,7 +259,7 @@ fn diagnosis_notes(
         }
         let mut text = Vec::new();
         // Writing into a Vec cannot fail.
-        if write_report(&mut text, std::slice::from_ref(&d), 1, false).is_ok() {
+        if write_report(&mut text, std::slice::from_ref(&d), (1, false), false).is_ok() {
             let e = d.execution;
             by_key.insert(
                 (e.host, e.started, e.command),
@@ -254,9 +278,12 @@ fn diagnosis_notes(
 }
 
 /// `eblog diagnose`.
-pub(super) fn diagnose(args: &DiagnoseArgs) -> i32 {
-    let bounds = (args.since.as_deref(), args.until.as_deref());
-    let loaded = match load(&args.paths, &args.common, bounds, None) {
+pub(super) fn diagnose(args: &DiagnoseArgs, ui: &Ui) -> i32 {
+    let filter = match record_filter(&args.window, None) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let loaded = match load(&args.paths, &args.common, &filter, None, ui) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -277,7 +304,8 @@ pub(super) fn diagnose(args: &DiagnoseArgs) -> i32 {
     let written = if args.json {
         diagnoses.iter().try_for_each(|d| write_json(&mut out, d))
     } else {
-        write_report(&mut out, &diagnoses, loaded.count, colour_wanted())
+        let narrowed = !filter.hosts.is_empty() || filter.grep.is_some();
+        write_report(&mut out, &diagnoses, (loaded.count, narrowed), ui.colour())
     };
     if let Err(e) = written.and_then(|()| out.flush()) {
         return write_failed(&e);
@@ -297,12 +325,7 @@ pub(super) fn write_json(out: &mut impl Write, value: &impl serde::Serialize) ->
     out.write_all(b"\n")
 }
 
-/// Colour when stdout is a terminal and `NO_COLOR` is not set.
-fn colour_wanted() -> bool {
-    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-fn status_style(status: Status) -> Style {
+pub(super) fn status_style(status: Status) -> Style {
     let colour = match status {
         Status::Success => AnsiColor::Green,
         Status::Failure => AnsiColor::Red,
@@ -325,67 +348,176 @@ pub(crate) fn human_duration(ms: Option<i64>) -> String {
     }
 }
 
-/// The human table of `rows` (each with its execution's status, for colour).
+/// The human table of `rows`, fitted to `style.width` (FAILED STEP gives way first,
+/// then COMMAND); a HOST column when an instance id is missing or one instance's logs
+/// came from two places.
 pub(super) fn write_table(
     out: &mut impl Write,
-    rows: &[(Row, Status)],
-    colour: bool,
+    rows: &[Row],
+    style: TableStyle,
+    empty: Empty,
 ) -> io::Result<()> {
     if rows.is_empty() {
-        return writeln!(out, "no command executions found");
+        return match (empty.failed_only, empty.seen) {
+            (_, 0) => writeln!(out, "no command executions found"),
+            (true, n) => writeln!(out, "no failed executions ({n} in all)"),
+            // Not reached: executions seen and not failed-only are rows.
+            (false, n) => writeln!(out, "no command executions shown ({n} in all)"),
+        };
     }
-    let header = [
-        "START",
-        "INSTANCE",
-        "COMMAND",
-        "STATUS",
-        "DURATION",
-        "FAILED STEP",
-    ];
-    let mut widths = header.map(str::len);
-    for (row, _) in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: [&str; 6]| {
-        let mut text = String::new();
-        for (i, cell) in cells.iter().enumerate() {
-            if i == 5 {
-                text.push_str(cell);
-            } else {
-                text.push_str(&format!("{cell:<w$}  ", w = widths[i]));
-            }
-        }
-        text.trim_end().to_owned()
+    let with_host = needs_host_column(rows);
+    let labels = if with_host {
+        short_labels(rows.iter().map(|r| r.host.as_str()))
+    } else {
+        std::collections::BTreeMap::new()
     };
-    writeln!(out, "{}", line(header))?;
-    for (row, status) in rows {
-        let mut text = line([&row[0], &row[1], &row[2], &row[3], &row[4], &row[5]]);
-        if colour {
-            let style = status_style(*status);
-            let padded = format!("{:<w$}", row[3], w = widths[3]);
-            let at = widths[0] + widths[1] + widths[2] + 6;
-            if text.get(at..at + padded.len()) == Some(padded.as_str()) {
-                text.replace_range(
-                    at..at + row[3].len(),
-                    &format!("{style}{}{style:#}", row[3]),
-                );
-            }
-        }
-        writeln!(out, "{text}")?;
+    let mut table = Table {
+        header: vec!["START (UTC)", "INSTANCE"],
+        rows: Vec::new(),
+    };
+    if with_host {
+        table.header.push("HOST");
     }
-    Ok(())
+    table
+        .header
+        .extend(["COMMAND", "STATUS", "TOOK", "FAILED STEP"]);
+    for row in rows {
+        let mut cells = vec![
+            Cell::plain(row.start.as_str()),
+            Cell::plain(row.instance.as_deref().unwrap_or("-")),
+        ];
+        if with_host {
+            let label = labels.get(row.host.as_str()).cloned();
+            cells.push(Cell::plain(label.unwrap_or_else(|| host_label(&row.host))));
+        }
+        cells.extend([
+            Cell::plain(row.command.as_str()),
+            Cell {
+                text: row.status.name().to_owned(),
+                style: status_style(row.status),
+            },
+            Cell::plain(row.duration.as_str()),
+            Cell::plain(row.failed_step.as_str()),
+        ]);
+        table.rows.push(cells);
+    }
+    let shrink = shrink_steps(table.header.len(), with_host);
+    out.write_all(table.render(style.width, &shrink, style.colour).as_bytes())
 }
 
+/// How the table gives way when it does not fit: HOST (its start kept) to 16 columns, FAILED STEP (its
+/// end kept: the failing hook or command) to 24, COMMAND to 13 (`CMD-AppDeploy`), then
+/// all three down to their headers, and last below them: an 80-column terminal holds
+/// every table.
+fn shrink_steps(columns: usize, with_host: bool) -> Vec<Shrink> {
+    let failed = columns - 1;
+    let command = columns - 4;
+    let step = |column, floor, keep| Shrink {
+        column,
+        floor,
+        keep,
+    };
+    let host = |floor| with_host.then(|| step(2, floor, Keep::Start));
+    [
+        host(16),
+        Some(step(failed, 24, Keep::End)),
+        Some(step(command, 13, Keep::Start)),
+        Some(step(failed, 12, Keep::End)),
+        host(8),
+        Some(step(command, 10, Keep::Start)),
+        Some(step(failed, 11, Keep::End)),
+        host(4),
+        Some(step(command, 7, Keep::Start)),
+        Some(step(failed, 6, Keep::End)),
+        Some(step(command, 6, Keep::Start)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Whether the instance column alone cannot tell the rows' hosts apart: an execution
+/// without an instance id, or one instance id under two hosts (two copies of its logs).
+fn needs_host_column(rows: &[Row]) -> bool {
+    let mut hosts: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for row in rows {
+        let Some(id) = row.instance.as_deref() else {
+            return true;
+        };
+        match hosts.insert(id, row.host.as_str()) {
+            Some(other) if other != row.host => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The shortest label of each host that still tells it from the others: the last parts
+/// of its [`host_label`] (`al2023` for `samples/al2023`, `i-1/var/log`'s `i-1`), more of
+/// them where two hosts end alike.
+fn short_labels<'h>(
+    hosts: impl Iterator<Item = &'h str>,
+) -> std::collections::BTreeMap<&'h str, String> {
+    let mut full: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
+    for host in hosts {
+        full.entry(host).or_insert_with(|| host_label(host));
+    }
+    let tail = |label: &str, parts: usize| -> String {
+        let pieces: Vec<&str> = label.split('/').collect();
+        pieces[pieces.len().saturating_sub(parts)..].join("/")
+    };
+    let most = full
+        .values()
+        .map(|l| l.split('/').count())
+        .max()
+        .unwrap_or(1);
+    let mut labels = std::collections::BTreeMap::new();
+    for (host, label) in &full {
+        let short = (1..=most)
+            .map(|parts| tail(label, parts))
+            .find(|candidate| {
+                full.iter()
+                    .filter(|(other, _)| *other != host)
+                    .all(|(_, l)| tail(l, candidate.split('/').count()) != *candidate)
+            })
+            .unwrap_or_else(|| label.clone());
+        labels.insert(*host, short);
+    }
+    labels
+}
+
+/// A host as people read it: its log directory without the trailing `/var/log`; for a
+/// bundle, the bundle's file name and the place inside it (`cloudwatch.txt!orders-api`).
+pub(super) fn host_label(host: &str) -> String {
+    if let Some((outer, inner)) = host.split_once('!') {
+        let file = outer.rsplit('/').next().unwrap_or(outer);
+        let inner = inner.strip_suffix("/var/log").unwrap_or(inner);
+        let last = inner.rsplit('/').find(|part| !part.is_empty());
+        return match last {
+            Some(last) => format!("{file}!{last}"),
+            None => file.to_owned(),
+        };
+    }
+    match host.strip_suffix("/var/log").unwrap_or(host) {
+        "" | "." => "./".to_owned(),
+        s => s.to_owned(),
+    }
+}
+
+/// The report of `diagnoses`; `(total, narrowed)`: executions in the time window, and
+/// whether `--host`/`--grep` chose among them.
 fn write_report(
     out: &mut impl Write,
     diagnoses: &[Diagnosis],
-    total: usize,
+    (total, narrowed): (usize, bool),
     colour: bool,
 ) -> io::Result<()> {
     if diagnoses.is_empty() {
-        return writeln!(out, "nothing failed: {total} command execution(s), none failed or left the application unreachable");
+        return match narrowed {
+            // The count is of the time window: say that the hosts or text chose fewer.
+            true => writeln!(out, "nothing failed among the hosts and text asked for ({total} command execution(s) in the time asked for)"),
+            false => writeln!(out, "nothing failed: {total} command execution(s), none failed or left the application unreachable"),
+        };
     }
     let bold = if colour {
         Style::new().bold()
@@ -496,25 +628,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn hosts_read_short() {
+        assert_eq!(host_label("fleet/i-1/var/log"), "fleet/i-1");
+        assert_eq!(host_label("."), "./");
+        assert_eq!(
+            host_label("b/cloudwatch.txt!/aws/elasticbeanstalk/orders-api-prod"),
+            "cloudwatch.txt!orders-api-prod"
+        );
+        assert_eq!(host_label("b/tail-bundle.txt!"), "tail-bundle.txt");
+        assert_eq!(host_label("x.zip!/var/log"), "x.zip");
+    }
+
+    #[test]
+    fn host_labels_are_as_short_as_they_can_be() {
+        let hosts = [
+            "samples",
+            "samples/al2",
+            "fleet/a/i-1/var/log",
+            "fleet/b/i-1/var/log",
+            "b/tail-bundle.txt!",
+        ];
+        let labels = short_labels(hosts.into_iter());
+        let got: Vec<&str> = hosts.iter().map(|h| labels[h].as_str()).collect();
+        assert_eq!(got, ["samples", "al2", "a/i-1", "b/i-1", "tail-bundle.txt"]);
+    }
+
+    #[test]
     fn durations_read_like_people_write_them() {
         assert_eq!(human_duration(Some(350)), "350ms");
         assert_eq!(human_duration(Some(12_500)), "12.5s");
         assert_eq!(human_duration(Some(123_000)), "2m03s");
         assert_eq!(human_duration(Some(3_720_000)), "1h02m");
         assert_eq!(human_duration(None), "-");
-    }
-
-    #[test]
-    fn bounds_accept_dates_and_rfc3339() {
-        assert_eq!(parse_bound("--since", Some("1970-01-01")), Ok(Some(0)));
-        assert_eq!(
-            parse_bound("--since", Some("1970-01-01 00:01")),
-            Ok(Some(60_000_000))
-        );
-        assert_eq!(
-            parse_bound("--since", Some("1970-01-01T00:00:01Z")),
-            Ok(Some(1_000_000))
-        );
-        assert_eq!(parse_bound("--since", Some("yesterday")), Err(EXIT_USAGE));
     }
 }

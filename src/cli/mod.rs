@@ -8,13 +8,20 @@
 mod args;
 mod collect;
 mod commands;
+mod filters;
+mod install;
 mod parse;
 mod scan;
+mod show;
+mod table;
+mod ui;
 
 pub use args::{
-    Cli, Command, CommandsArgs, CommonArgs, DiagnoseArgs, FormatArg, FormatsArgs, ParseArgs,
-    ParseOutput, ScanArgs, ScanOutput,
+    Cli, ColorArg, Command, CommandsArgs, CommonArgs, CompletionsArgs, DiagnoseArgs, FormatArg,
+    FormatsArgs, ManArgs, ParseArgs, ParseOutput, RecordFilterArgs, ScanArgs, ScanOutput, ShowArgs,
+    WindowArgs, VERSION,
 };
+pub use ui::Ui;
 
 use crate::pipeline::ParseOptions;
 use crate::record::{Format, KINDS};
@@ -45,12 +52,20 @@ pub fn run() -> i32 {
             return code;
         }
     };
+    let ui = Ui {
+        color: cli.color,
+        verbose: cli.verbose,
+        quiet: cli.quiet,
+    };
     match cli.command {
-        Command::Parse(args) => parse::run(&args),
-        Command::Scan(args) => scan::run(&args),
-        Command::Commands(args) => commands::run(&args),
-        Command::Diagnose(args) => commands::diagnose(&args),
+        Command::Parse(args) => parse::run(&args, &ui),
+        Command::Show(args) => show::run(&args, &ui),
+        Command::Scan(args) => scan::run(&args, &ui),
+        Command::Commands(args) => commands::run(&args, &ui),
+        Command::Diagnose(args) => commands::diagnose(&args, &ui),
         Command::Formats(args) => formats(&args),
+        Command::Completions(args) => install::completions(&args),
+        Command::Man(args) => install::man(&args),
     }
 }
 
@@ -92,29 +107,41 @@ fn write_failed(e: &io::Error) -> i32 {
 }
 
 /// Tells the user what went wrong with the inputs; returns (any unreadable, any unparsed).
-fn report_inputs(summary: &ScanSummary) -> (bool, bool) {
+/// Unreadable inputs are errors, always said; unparsed bytes and the skipped files'
+/// count are warnings, which `-q` silences; `-v` names every skipped file.
+fn report_inputs(summary: &ScanSummary, ui: &Ui) -> (bool, bool) {
     let mut unparsed = false;
     for input in &summary.inputs {
         if let Some(error) = &input.error {
             eprintln!("eblog: {}: {error}", input.source);
+        } else if input.skipped {
+            if ui.verbose {
+                eprintln!(
+                    "eblog: skipped {}: not a log eblog reads (by its name and its first 64 KiB); name the file itself or use --format to parse it",
+                    input.source
+                );
+            }
         } else {
-            unparsed |= report_unparsed(input);
+            unparsed |= report_unparsed(input, ui);
         }
     }
-    if summary.skipped > 0 {
+    if summary.skipped > 0 && !ui.quiet && !ui.verbose {
         eprintln!(
-            "eblog: skipped {} file(s) of no known format found in directories or archives",
+            "eblog: skipped {} file(s) of no known format found in directories or archives (-v names them)",
             summary.skipped
         );
     }
     (summary.errors > 0, unparsed)
 }
 
-/// Tells the user about unparsed bytes; returns whether there were any.
-fn report_unparsed(input: &InputReport) -> bool {
+/// Tells the user about unparsed bytes (unless `-q`); returns whether there were any.
+fn report_unparsed(input: &InputReport, ui: &Ui) -> bool {
     let Some((line, offset)) = input.first_unparsed else {
         return false;
     };
+    if ui.quiet {
+        return true;
+    }
     let why = match input.format {
         None => "its format could not be detected (try --format)".to_owned(),
         Some(f) => format!("not {f} records"),

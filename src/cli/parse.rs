@@ -1,9 +1,11 @@
 //! `eblog parse`: records on stdout (or `-o FILE`) as JSON lines, CSV or one Parquet file.
 
+use super::filters::record_filter;
 use super::{
-    report_inputs, summary_line, write_failed, ParseArgs, ParseOutput, EXIT_FAILURE, EXIT_OK,
+    report_inputs, summary_line, write_failed, ParseArgs, ParseOutput, Ui, EXIT_FAILURE, EXIT_OK,
     EXIT_USAGE,
 };
+use crate::filter::{Filtered, FilteredSink, RecordFilter};
 use crate::framing::wrapper;
 use crate::input;
 use crate::output::OutputFile;
@@ -19,13 +21,22 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-pub(super) fn run(args: &ParseArgs) -> i32 {
+pub(super) fn run(args: &ParseArgs, ui: &Ui) -> i32 {
     let (options, redactor) = match super::options(&args.common) {
         Ok(o) => o,
         Err(code) => return code,
     };
+    let filter = match record_filter(&args.window, Some(&args.filter)) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    // Under --strict, unparsed bytes are an error, said even with -q.
+    let ui = &Ui {
+        quiet: ui.quiet && !args.strict,
+        ..*ui
+    };
     if args.follow {
-        return follow(args, &options, redactor);
+        return follow(args, &options, redactor, &filter);
     }
     let stdin_only = [PathBuf::from("-")];
     let paths = if args.paths.is_empty() {
@@ -34,7 +45,7 @@ pub(super) fn run(args: &ParseArgs) -> i32 {
         &args.paths[..]
     };
     if args.to == ParseOutput::Parquet {
-        return parquet(args, paths, &options, redactor);
+        return parquet(args, paths, &options, redactor, &filter, ui);
     }
     // `-o FILE`: a regular file is written under a temporary name and renamed onto FILE
     // at the end; a device, FIFO or terminal is written in place (`crate::output`).
@@ -70,22 +81,18 @@ pub(super) fn run(args: &ParseArgs) -> i32 {
     }
     let started = Instant::now();
     let mut total = ScanSummary::default();
-    let mut files: Vec<PathBuf> = Vec::new();
-    let mut groups: Vec<Vec<PathBuf>> = Vec::new();
-    for path in paths {
-        if path.as_os_str() == "-" {
-            groups.push(std::mem::take(&mut files));
-            groups.push(vec![path.clone()]);
-        } else {
-            files.push(path.clone());
-        }
-    }
-    groups.push(files);
-    for group in groups.into_iter().filter(|g| !g.is_empty()) {
+    for group in groups(paths) {
         let result = if group[0].as_os_str() == "-" {
-            stdin(args.to, &options, redactor.clone(), &mut out)
+            stdin(args.to, &options, redactor.clone(), &filter, &mut out)
         } else {
-            files_to(args.to, &group, &options, redactor.clone(), &mut out)
+            files_to(
+                args.to,
+                &group,
+                &options,
+                redactor.clone(),
+                &filter,
+                &mut out,
+            )
         };
         match result {
             Ok(summary) => merge(&mut total, summary),
@@ -105,8 +112,8 @@ pub(super) fn run(args: &ParseArgs) -> i32 {
             return EXIT_FAILURE;
         }
     }
-    let (unreadable, unparsed) = report_inputs(&total);
-    if io::stderr().is_terminal() {
+    let (unreadable, unparsed) = report_inputs(&total, ui);
+    if io::stderr().is_terminal() && !ui.quiet {
         eprintln!("{}", summary_line(&total, started.elapsed().as_secs_f64()));
     }
     if unreadable || (unparsed && args.strict) {
@@ -116,7 +123,35 @@ pub(super) fn run(args: &ParseArgs) -> i32 {
     }
 }
 
-fn merge(total: &mut ScanSummary, part: ScanSummary) {
+/// `paths` in runs: the files between two `-`, and each `-` alone, in order; none empty.
+pub(super) fn groups(paths: &[PathBuf]) -> Vec<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut groups: Vec<Vec<PathBuf>> = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            groups.push(std::mem::take(&mut files));
+            groups.push(vec![path.clone()]);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    groups.push(files);
+    groups.retain(|g| !g.is_empty());
+    groups
+}
+
+/// A flag that Ctrl-C (SIGINT) sets, for `--follow` to end cleanly.
+pub(super) fn stop_on_ctrl_c() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let handler_stop = Arc::clone(&stop);
+    if let Err(e) = ctrlc::set_handler(move || handler_stop.store(true, Ordering::Relaxed)) {
+        eprintln!("eblog: cannot catch Ctrl-C: {e}");
+    }
+    stop
+}
+
+/// Adds what one run of inputs found to the total.
+pub(super) fn merge(total: &mut ScanSummary, part: ScanSummary) {
     total.bytes += part.bytes;
     total.records += part.records;
     total.unparsed += part.unparsed;
@@ -126,24 +161,31 @@ fn merge(total: &mut ScanSummary, part: ScanSummary) {
 }
 
 /// Scans files in parallel into the output.
-fn files_to(
+pub(super) fn files_to(
     to: ParseOutput,
     paths: &[PathBuf],
     options: &ScanOptions,
     redactor: Option<Redactor>,
+    filter: &RecordFilter,
     out: &mut (dyn Write + Send),
 ) -> io::Result<ScanSummary> {
     let mut sink = WriteSink(out);
     let none = |_: u64| {};
     match to {
-        ParseOutput::Csv => scan(paths, options, &CsvEncoder { redactor }, &mut sink, &none),
-        _ => scan(
-            paths,
-            options,
-            &JsonLinesEncoder { redactor },
-            &mut sink,
-            &none,
-        ),
+        ParseOutput::Csv => {
+            let encoder = Filtered {
+                filter,
+                inner: CsvEncoder { redactor },
+            };
+            scan(paths, options, &encoder, &mut sink, &none)
+        }
+        _ => {
+            let encoder = Filtered {
+                filter,
+                inner: JsonLinesEncoder { redactor },
+            };
+            scan(paths, options, &encoder, &mut sink, &none)
+        }
     }
 }
 
@@ -179,11 +221,24 @@ fn stdin(
     to: ParseOutput,
     options: &ScanOptions,
     redactor: Option<Redactor>,
+    filter: &RecordFilter,
     out: &mut (dyn Write + Send),
 ) -> io::Result<ScanSummary> {
     match to {
-        ParseOutput::Csv => stdin_into(options, &mut Csv::new(out, false, redactor)?),
-        _ => stdin_into(options, &mut JsonLines::new(out, redactor)),
+        ParseOutput::Csv => stdin_into(
+            options,
+            &mut FilteredSink {
+                filter,
+                inner: Csv::new(out, false, redactor)?,
+            },
+        ),
+        _ => stdin_into(
+            options,
+            &mut FilteredSink {
+                filter,
+                inner: JsonLines::new(out, redactor),
+            },
+        ),
     }
 }
 
@@ -195,8 +250,13 @@ fn read_error(e: io::Error, offset: u64) -> io::Result<ScanSummary> {
     }))
 }
 
-fn stdin_into(options: &ScanOptions, sink: &mut impl RecordSink) -> io::Result<ScanSummary> {
-    let mut reader = io::BufReader::with_capacity(64 * 1024, io::stdin().lock());
+/// Parses stdin into `sink`: streamed record by record (gunzipped as it is read), or
+/// read whole first, within bounds, when it is a wrapper or a zip archive.
+pub(super) fn stdin_into(
+    options: &ScanOptions,
+    sink: &mut impl RecordSink,
+) -> io::Result<ScanSummary> {
+    let mut reader = io::BufReader::with_capacity(64 * 1024, EofLatch::new(io::stdin().lock()));
     let head = match reader.fill_buf() {
         Ok(head) => head,
         Err(e) => return read_error(e, 0),
@@ -361,12 +421,42 @@ fn zip_stdin(
     Ok(total)
 }
 
+/// A reader that stays at its end once it has reached it. A terminal reports the end of
+/// input once per Ctrl-D and would be read again after it: latched, one Ctrl-D ends
+/// the input, whatever reads it afterwards (format detection, then the stream).
+struct EofLatch<R> {
+    inner: R,
+    ended: bool,
+}
+
+impl<R> EofLatch<R> {
+    fn new(inner: R) -> Self {
+        EofLatch {
+            inner,
+            ended: false,
+        }
+    }
+}
+
+impl<R: Read> Read for EofLatch<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.ended || buf.is_empty() {
+            return Ok(0);
+        }
+        let n = self.inner.read(buf)?;
+        self.ended = n == 0;
+        Ok(n)
+    }
+}
+
 /// `--to parquet -o FILE`: one flat records file.
 fn parquet(
     args: &ParseArgs,
     paths: &[PathBuf],
     options: &ScanOptions,
     redactor: Option<Redactor>,
+    filter: &RecordFilter,
+    ui: &Ui,
 ) -> i32 {
     let Some(output) = &args.output else {
         eprintln!("eblog: --to parquet writes a file: name it with -o FILE");
@@ -383,7 +473,10 @@ fn parquet(
             return EXIT_FAILURE;
         }
     };
-    let encoder = crate::sink::dataset::RecordsEncoder { redactor };
+    let encoder = Filtered {
+        filter,
+        inner: crate::sink::dataset::RecordsEncoder { redactor },
+    };
     let summary = match scan(paths, options, &encoder, &mut sink, &|_| {}) {
         Ok(summary) => summary,
         Err(e) => {
@@ -395,7 +488,7 @@ fn parquet(
         eprintln!("eblog: {}: {e}", output.display());
         return EXIT_FAILURE;
     }
-    let (unreadable, unparsed) = report_inputs(&summary);
+    let (unreadable, unparsed) = report_inputs(&summary, ui);
     if unreadable || (unparsed && args.strict) {
         EXIT_FAILURE
     } else {
@@ -403,7 +496,12 @@ fn parquet(
     }
 }
 
-fn follow(args: &ParseArgs, options: &ScanOptions, redactor: Option<Redactor>) -> i32 {
+fn follow(
+    args: &ParseArgs,
+    options: &ScanOptions,
+    redactor: Option<Redactor>,
+    filter: &RecordFilter,
+) -> i32 {
     if args.paths.is_empty() || args.paths.iter().any(|p| p.as_os_str() == "-") {
         eprintln!("eblog: --follow needs file paths (stdin is followed already: `tail -F x | eblog parse -`)");
         return EXIT_USAGE;
@@ -412,12 +510,11 @@ fn follow(args: &ParseArgs, options: &ScanOptions, redactor: Option<Redactor>) -
         eprintln!("eblog: --follow writes JSON lines to stdout (no --to, no -o)");
         return EXIT_USAGE;
     }
-    let stop = Arc::new(AtomicBool::new(false));
-    let handler_stop = Arc::clone(&stop);
-    if let Err(e) = ctrlc::set_handler(move || handler_stop.store(true, Ordering::Relaxed)) {
-        eprintln!("eblog: cannot catch Ctrl-C: {e}");
-    }
-    let mut sink = JsonLines::new(io::BufWriter::new(io::stdout().lock()), redactor);
+    let stop = stop_on_ctrl_c();
+    let mut sink = FilteredSink {
+        filter,
+        inner: JsonLines::new(io::BufWriter::new(io::stdout().lock()), redactor),
+    };
     let follow_options = crate::follow::FollowOptions {
         parse: options.parse,
         ..Default::default()
@@ -429,5 +526,34 @@ fn follow(args: &ParseArgs, options: &ScanOptions, redactor: Option<Redactor>) -
             eprintln!("eblog: --follow: {e}");
             EXIT_FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads `parts` in turn, each read returning one part (`""` is an end of input).
+    struct Parts(Vec<&'static str>);
+
+    impl Read for Parts {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Ok(0);
+            }
+            let part = self.0.remove(0).as_bytes();
+            buf[..part.len()].copy_from_slice(part);
+            Ok(part.len())
+        }
+    }
+
+    #[test]
+    fn one_end_of_input_ends_it() {
+        // A terminal: a line, Ctrl-D, then more typed after it.
+        let mut latched = EofLatch::new(Parts(vec!["a\n", "", "b\n"]));
+        let mut all = String::new();
+        latched.read_to_string(&mut all).unwrap();
+        assert_eq!(all, "a\n");
+        assert_eq!(latched.read(&mut [0; 4]).unwrap(), 0, "still ended");
     }
 }

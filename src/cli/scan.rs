@@ -1,6 +1,6 @@
 //! `eblog scan PATH... --out DIR`: a dataset of Parquet (or JSON-lines) tables.
 
-use super::{report_inputs, summary_line, ScanArgs, ScanOutput, EXIT_FAILURE, EXIT_OK};
+use super::{report_inputs, summary_line, ScanArgs, ScanOutput, Ui, EXIT_FAILURE, EXIT_OK};
 use crate::correlate::{shapes_executions, slim, BoxedRecords, Correlator};
 use crate::record::Record;
 use crate::scan::{scan, total_bytes, worker_threads, ChunkSink, Encoder};
@@ -14,7 +14,7 @@ use std::io::{self, IsTerminal};
 use std::sync::mpsc;
 use std::time::Instant;
 
-pub(super) fn run(args: &ScanArgs) -> i32 {
+pub(super) fn run(args: &ScanArgs, ui: &Ui) -> i32 {
     let (options, redactor) = match super::options(&args.common) {
         Ok(o) => o,
         Err(code) => return code,
@@ -39,7 +39,7 @@ pub(super) fn run(args: &ScanArgs) -> i32 {
             return EXIT_FAILURE;
         }
     };
-    let bar = progress_bar(args);
+    let bar = progress_bar(args, ui);
     let started = Instant::now();
     let encoder = WithCommands(TablesEncoder {
         redactor: redactor.clone(),
@@ -118,9 +118,9 @@ pub(super) fn run(args: &ScanArgs) -> i32 {
                 return EXIT_FAILURE;
             }
         };
-    report_published(&args.out, &published, args.quiet);
-    let (unreadable, _) = report_inputs(&summary);
-    if !args.quiet {
+    report_published(&args.out, &published, ui.quiet);
+    let (unreadable, _) = report_inputs(&summary, ui);
+    if !ui.quiet {
         eprintln!(
             "{}",
             summary_line(&summary, started.elapsed().as_secs_f64())
@@ -158,8 +158,8 @@ fn report_published(dir: &std::path::Path, published: &Published, quiet: bool) {
 }
 
 /// A progress bar by bytes on stderr when it is a terminal (and not `--quiet`).
-fn progress_bar(args: &ScanArgs) -> ProgressBar {
-    if args.quiet || !io::stderr().is_terminal() {
+fn progress_bar(args: &ScanArgs, ui: &Ui) -> ProgressBar {
+    if ui.quiet || !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar =

@@ -8,9 +8,11 @@
 
 mod event;
 mod kinds;
+mod severity;
 
 pub use event::{ActionStatus, ActivityStatus, Event, ExceptionInfo};
 pub use kinds::{KindDoc, KINDS};
+pub use severity::Severity;
 
 use serde::Serialize;
 use std::fmt;

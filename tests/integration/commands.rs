@@ -284,7 +284,7 @@ fn filters_and_the_table() {
     ]);
     assert_eq!(window.len(), 2);
     let out = eblog()
-        .args(["commands", &sample("al2023")])
+        .args(["commands", "--wide", &sample("al2023")])
         .output()
         .unwrap();
     let table = String::from_utf8(out.stdout).unwrap();
@@ -294,6 +294,21 @@ fn filters_and_the_table() {
         lines[2].contains("FAILURE")
             && lines[2].ends_with("PreBuildEbExtension/Infra-EmbeddedPreBuild"),
         "{table}"
+    );
+    // Not a terminal, no COLUMNS: fitted to 80 columns, the failed step's end kept.
+    let out = eblog()
+        .env_remove("COLUMNS")
+        .args(["commands", &sample("al2023")])
+        .output()
+        .unwrap();
+    let fitted = String::from_utf8(out.stdout).unwrap();
+    assert!(fitted.lines().all(|l| l.chars().count() <= 80), "{fitted}");
+    assert!(
+        fitted
+            .lines()
+            .nth(2)
+            .is_some_and(|l| l.ends_with("  …eddedPreBuild")),
+        "{fitted}"
     );
     assert!(
         !table.contains('\u{1b}'),
@@ -710,8 +725,11 @@ fn every_output_form_agrees_in_order_of_start_across_thread_counts() {
     let rows: Vec<&str> = table.lines().skip(1).collect();
     assert_eq!(rows.len(), listed.len());
     for (row, e) in rows.iter().zip(&listed) {
-        let start = e["started"].as_str().unwrap_or("-");
-        assert!(row.starts_with(start), "{row} / {start}");
+        // The table shows the start to the minute: `2022-06-14 16:27`.
+        let start = e["started"]
+            .as_str()
+            .map_or("-".to_owned(), |s| s[..16].replace('T', " "));
+        assert!(row.starts_with(&start), "{row} / {start}");
     }
     // --html keeps whole executions and prints the same JSON lines.
     let page = tempfile::tempdir().unwrap();

@@ -1341,7 +1341,7 @@ fn commands_and_diagnose_usage_errors_exit_2() {
         let out = eblog([
             OsStr::new(sub),
             OsStr::new("--since"),
-            OsStr::new("yesterday"),
+            OsStr::new("the day before"),
             al2.as_os_str(),
         ]);
         assert_eq!(code(&out), 2, "{sub}");
