@@ -522,6 +522,24 @@ mod tests {
     }
 
     #[test]
+    fn a_build_error_names_the_command_that_failed_at_its_end() {
+        let named = failed_command_named;
+        assert_eq!(
+            named("Unhandled exception during build: Command 01_mount failed"),
+            Some("01_mount")
+        );
+        assert_eq!(
+            named("Error encountered during build of prebuild_0_app: Command hooks failed"),
+            Some("hooks")
+        );
+        assert_eq!(
+            named("Unhandled exception during build: Could not enable service awslogs"),
+            None
+        );
+        assert_eq!(named("Command 01 (chkconfig awslogs on) failed"), None);
+    }
+
+    #[test]
     fn configs_only_the_detailed_log_names_are_added_in_time_order() {
         let mut primary = vec![step("b", "config", 20)];
         let mut failed = step("01_x", "container_command", 5);
