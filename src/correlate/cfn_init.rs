@@ -18,6 +18,10 @@ const UNNAMED_CONFIG: &str = "(config)";
 /// A second of slack around a config set's window (the logs' clocks and precision).
 const SLACK_US: i64 = 1_000_000;
 
+/// How far before a failed instruction's end cfn-init's build is looked for when the logs
+/// do not hold the config set that ran it (an excerpt that begins at the engine's error).
+const LOOKBACK_US: i64 = 5 * 60 * 1_000_000;
+
 /// Gives every config set step the configs and container commands cfn-init logged while
 /// it ran. A config set whose cfn-init steps failed fails, and so does the shell command
 /// that ran cfn-init for it.
@@ -42,10 +46,56 @@ pub(super) fn nest_config_sets(
                 fail_shell_command(&mut step.steps);
             }
             step.steps.extend(children);
+        } else if refers_to_cfn_init(step) {
+            // An excerpt that begins at the engine's error: the build that failed is the
+            // last one cfn-init began before it.
+            let until = step.end_us.or(end_us);
+            let from = until.map(|u| build_start(cfn_init, u));
+            let mut children = window_steps(cfn_init, from, until, sources);
+            let detail = window_steps(cfn_init_cmd, from, until, sources);
+            merge(&mut children, detail);
+            step.steps.extend(children);
         } else {
             nest_config_sets(&mut step.steps, cfn_init, cfn_init_cmd, end_us, sources);
         }
     }
+}
+
+/// A failed step without any config set below it whose error sends the reader to
+/// cfn-init.log (`EbExtension build failed. Please refer to /var/log/cfn-init.log`).
+fn refers_to_cfn_init(step: &Step) -> bool {
+    fn has_config_set(step: &Step) -> bool {
+        step.steps
+            .iter()
+            .any(|s| s.kind == "config_set" || s.kind == "config" || has_config_set(s))
+    }
+    step.status == Status::Failure
+        && step
+            .output
+            .as_deref()
+            .is_some_and(|o| o.contains("cfn-init.log"))
+        && !has_config_set(step)
+}
+
+/// Where the cfn-init build that ended by `until` began: its `Starting build` banner
+/// within [`LOOKBACK_US`], else the start of that look-back.
+fn build_start(cfn_init: &[Timed<'_>], until: i64) -> i64 {
+    let earliest = until - LOOKBACK_US;
+    cfn_init
+        .iter()
+        .filter(|t| matches!(t.record.event, Event::Build { state: "start", .. }))
+        .filter_map(|t| t.us)
+        .filter(|&us| us >= earliest && us <= until + SLACK_US)
+        .max()
+        .unwrap_or(earliest)
+}
+
+/// The command a build error names at its end: `Command 01_mount failed` (in
+/// `Unhandled exception during build: ...` or `Error encountered during build of X: ...`).
+fn failed_command_named(error: &str) -> Option<&str> {
+    let (_, rest) = error.rsplit_once("Command ")?;
+    let name = rest.trim_end().strip_suffix(" failed")?;
+    (!name.is_empty() && !name.contains(char::is_whitespace)).then_some(name)
 }
 
 /// The builds of a host whose only agent logs are cfn-init's (a pasted cfn-init.log): one
@@ -182,6 +232,8 @@ struct Reader {
     last_us: Option<i64>,
     /// cfn-init-cmd.log is inside a `Test for Command X` block: its result is the test's.
     in_test: bool,
+    /// A container command has failed in what was read.
+    command_failed: bool,
 }
 
 impl Reader {
@@ -213,7 +265,7 @@ impl Reader {
                 true
             }
             Event::Error { error, .. } if t.record.format == Some(Format::CfnInit) => {
-                self.config_error(error, &t.record.message)
+                self.config_error(error, &t.record.message, t)
             }
             _ => false,
         };
@@ -253,6 +305,7 @@ impl Reader {
                 self.stack.close_to(self.stack.depth().min(1), us);
             }
             ("failure", _) => {
+                self.command_failed = true;
                 if let Some(step) = self.named(name, t) {
                     step.end_us = us;
                     step.status = Status::Failure;
@@ -299,11 +352,18 @@ impl Reader {
     /// error 1. Output: ...`, `Yum failed. Output: ...`) is kept on the config, and
     /// `Error encountered during build of X: reason` fails the config; when no container
     /// command failed, the config is the failing step and those lines its error. The
-    /// build's own end (`BUILD FAILED`, `Unhandled exception during build`) is not used.
-    fn config_error(&mut self, error: &str, message: &str) -> bool {
+    /// build's own end (`BUILD FAILED`, `Unhandled exception during build`) is not used,
+    /// unless it is the only line that names the command that failed (an excerpt).
+    fn config_error(&mut self, error: &str, message: &str, t: &Timed<'_>) -> bool {
         const BUILD_ERROR: &str = "Error encountered during build of ";
-        if error.starts_with("Unhandled exception during build") || error.contains("BUILD FAILED") {
-            return false;
+        let build_end =
+            error.starts_with("Unhandled exception during build") || error.contains("BUILD FAILED");
+        let named = failed_command_named(error).filter(|_| !self.command_failed);
+        if let Some(name) = named {
+            self.fail_named(name, error, t);
+        }
+        if build_end {
+            return named.is_some();
         }
         let Some(config) = self.stack.at_mut(0) else {
             return false;
@@ -334,6 +394,24 @@ impl Reader {
             output.push_str(&text);
         }
         true
+    }
+
+    /// Fails the container command `name` that only a build error line names; the line
+    /// is its output.
+    fn fail_named(&mut self, name: &str, line: &str, t: &Timed<'_>) {
+        self.command_failed = true;
+        if let Some(step) = self.named(Some(name), t) {
+            step.end_us = t.us;
+            step.status = Status::Failure;
+            step.source = Some(t.source());
+            if step.output.is_none() {
+                step.output = Some(line.to_owned());
+            }
+        }
+        if let Some(config) = self.stack.at_mut(0) {
+            config.status = Status::Failure;
+        }
+        self.stack.close_to(self.stack.depth().min(1), t.us);
     }
 
     /// One line of cfn-init-cmd.log output, added to the open command's output.
@@ -441,6 +519,24 @@ mod tests {
             line: 1,
         };
         Step::new(name, kind, Some(start), source)
+    }
+
+    #[test]
+    fn a_build_error_names_the_command_that_failed_at_its_end() {
+        let named = failed_command_named;
+        assert_eq!(
+            named("Unhandled exception during build: Command 01_mount failed"),
+            Some("01_mount")
+        );
+        assert_eq!(
+            named("Error encountered during build of prebuild_0_app: Command hooks failed"),
+            Some("hooks")
+        );
+        assert_eq!(
+            named("Unhandled exception during build: Could not enable service awslogs"),
+            None
+        );
+        assert_eq!(named("Command 01 (chkconfig awslogs on) failed"), None);
     }
 
     #[test]

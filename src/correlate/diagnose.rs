@@ -222,7 +222,8 @@ fn diagnosis(
 
 /// The records that say how a failing container command (or config) failed, in file order:
 /// cfn-init.log's `Command X (...) failed` and `Command X output:` lines, and
-/// cfn-init-cmd.log's output and `Exited with error code N` of that command.
+/// cfn-init-cmd.log's output and `Exited with error code N` of that command; else the
+/// line the command was named on.
 fn cause_records(records: &Index<'_>, e: &Execution, leaf: &Step) -> Vec<SourceRef> {
     if leaf.kind == "config" {
         // A config that failed without a failing command: cfn-init's ERROR lines.
@@ -254,6 +255,10 @@ fn cause_records(records: &Index<'_>, e: &Execution, leaf: &Step) -> Vec<SourceR
             (Some(Format::CfnInitCmd), _) => in_block = false,
             _ => {}
         }
+    }
+    if found.is_empty() {
+        // A command that only a build error line names (an excerpt): that line.
+        found.extend(leaf.source.clone());
     }
     found
 }

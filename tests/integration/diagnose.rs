@@ -625,3 +625,53 @@ fn two_pasted_runs_without_their_starts_are_two_executions() {
     );
     assert_eq!(all[0]["duration_ms"], 2474);
 }
+
+#[test]
+fn an_engine_tail_beside_a_cfn_init_tail_is_followed_to_the_command_the_build_error_names() {
+    // The engine excerpt begins at its error line: no config set, no `Running command`.
+    let dir = fragment("efs-mount-tail");
+    let all = executions(&dir);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(
+        all[0]["failed_step"],
+        "PreBuildEbExtension/prebuild_1_shop/01_mount_efs"
+    );
+    let chain = failing_chain(&all[0]);
+    let kinds: Vec<&str> = chain.iter().map(|s| s["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["instruction", "config", "container_command"]);
+    let (code, found) = diagnoses(&[&dir]);
+    assert_eq!(code, 3);
+    let d = &found[0];
+    assert_eq!(d["failed_step_kind"], "container_command");
+    assert_eq!(place(&d["failed_step_source"]), "cfn-init.log:1");
+    let excerpt = d["error_excerpt"].as_str().unwrap();
+    assert!(
+        excerpt.contains(
+            "Error encountered during build of prebuild_1_shop: Command 01_mount_efs failed"
+        ),
+        "{excerpt}"
+    );
+    assert!(
+        !excerpt.contains("Traceback"),
+        "cfn-init's own stack: {excerpt}"
+    );
+    assert_eq!(place(&d["look_at"][0]), "cfn-init.log:1", "the cause first");
+    // Only the build's last line pasted (`Unhandled exception during build`): it names
+    // the command; the config stays unnamed.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        PathBuf::from(&dir).join("eb-engine.log"),
+        tmp.path().join("eb-engine.log"),
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("cfn-init.log"),
+        "2024-03-11 09:42:17,394 [ERROR] Unhandled exception during build: Command 01_mount_efs failed\n",
+    )
+    .unwrap();
+    let all = executions(tmp.path().to_str().unwrap());
+    assert_eq!(
+        all[0]["failed_step"],
+        "PreBuildEbExtension/(config)/01_mount_efs"
+    );
+}
