@@ -436,8 +436,12 @@ impl<E: Encoder> Planner<'_, '_, E> {
             };
             loop {
                 let from = cuts[cuts.len() - 1];
-                let before_any = !header_seen && first_header.is_none_or(|h| h > from);
-                match self.chunk_cut(&region[..len], from, format, before_any) {
+                let unparsed_until = match (header_seen, first_header) {
+                    (true, _) => 0,
+                    (false, Some(h)) => h,
+                    (false, None) => usize::MAX,
+                };
+                match self.chunk_cut(&region[..len], from, format, unparsed_until) {
                     Some(next) => cuts.push(next),
                     None => break,
                 }
@@ -492,15 +496,16 @@ impl<E: Encoder> Planner<'_, '_, E> {
     /// at the first record start there (so a log of lines that may not start chunks still
     /// gets chunks of bounded size); `None` when the rest of the region is the last chunk.
     ///
-    /// `before_any_header` says that no record has started before `from` in the input:
-    /// lines there are `unparsed` one by one, so any line may start a chunk (a file of a
-    /// million blank lines must not be one chunk of a million records).
+    /// `unparsed_until` is where the input's first record starts (`usize::MAX` when not in
+    /// this region, 0 when one started before it): lines before it are `unparsed` one by
+    /// one, so any of them may start a chunk (a file of a million blank lines must not be
+    /// one chunk of a million records).
     fn chunk_cut(
         &self,
         region: &[u8],
         from: usize,
         format: Option<Format>,
-        before_any_header: bool,
+        unparsed_until: usize,
     ) -> Option<usize> {
         let target = self.chunk_target(region, from);
         let window = region
@@ -508,11 +513,7 @@ impl<E: Encoder> Planner<'_, '_, E> {
             .min(target.saturating_add(self.options.chunk_bytes / 4));
         next_cut(&region[..window], target, format)
             .or_else(|| next_safe_record(region, from, target, format))
-            .or_else(|| {
-                before_any_header
-                    .then(|| next_line(region, target))
-                    .flatten()
-            })
+            .or_else(|| next_line(region, target).filter(|&line| line <= unparsed_until))
     }
 
     /// Where the chunk of `region` starting at `from` should end, at the latest: after
