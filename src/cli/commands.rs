@@ -6,8 +6,8 @@ use super::collect::{Collector, Empty, Form, Row, TableStyle};
 use super::filters::record_filter;
 use super::table::{Cell, Keep, Shrink, Table};
 use super::{
-    report_inputs, write_failed, CommandsArgs, DiagnoseArgs, Ui, EXIT_FAILURE,
-    EXIT_FOUND_FAILURE, EXIT_OK,
+    report_inputs, write_failed, CommandsArgs, DiagnoseArgs, Ui, EXIT_FAILURE, EXIT_FOUND_FAILURE,
+    EXIT_OK,
 };
 use crate::correlate::diagnose::{Diagnosis, Severity};
 use crate::correlate::{
