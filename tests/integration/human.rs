@@ -346,7 +346,7 @@ fn every_filter_keeps_what_it_names_on_samples() {
     let rows: Vec<&str> = table.lines().skip(1).collect();
     assert_eq!(rows.len(), 1, "{table}");
     assert!(rows[0].contains("i-0f3b9c27e8a1d4650") && rows[0].contains("FAILURE"));
-    let diagnosed = stdout(&run(
+    let out = run(
         120,
         &[],
         &[
@@ -356,7 +356,15 @@ fn every_filter_keeps_what_it_names_on_samples() {
             "i-0f3b9c27e8a1d4650",
             "samples",
         ],
-    ));
+    );
+    // Exit 3: the host's deploy failed.
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let diagnosed = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(!diagnosed.is_empty());
     assert!(json_lines(diagnosed.as_bytes())
         .iter()
