@@ -366,11 +366,7 @@ fn zip_stdin(
         Ok(archive) => archive,
         Err(e) => return read_error(io::Error::other(e), 0),
     };
-    let mut names: Vec<(String, usize)> = (0..archive.len())
-        .filter_map(|i| archive.name_for_index(i).map(|n| (n.to_owned(), i)))
-        .filter(|(n, _)| !n.ends_with('/'))
-        .collect();
-    names.sort();
+    let names = input::member_names(&archive);
     let mut total = ScanSummary::default();
     for (name, index) in names {
         let source = format!("-!/{}", name.trim_start_matches('/'));

@@ -181,11 +181,7 @@ fn unzip(source: &str, data: Vec<u8>, each: &mut dyn FnMut(Result<Unit, InputErr
             }))
         }
     };
-    let mut names: Vec<(String, usize)> = (0..archive.len())
-        .filter_map(|i| archive.name_for_index(i).map(|n| (n.to_owned(), i)))
-        .filter(|(n, _)| !n.ends_with('/'))
-        .collect();
-    names.sort();
+    let names = member_names(&archive);
     for (name, index) in names {
         let member_source = format!("{source}!/{}", name.trim_start_matches('/'));
         let mut bytes = Vec::new();
@@ -208,6 +204,17 @@ fn unzip(source: &str, data: Vec<u8>, each: &mut dyn FnMut(Result<Unit, InputErr
             })),
         }
     }
+}
+
+/// The files of a zip archive (directories left out): their names, in name order, with
+/// their indexes.
+pub fn member_names<R: Read + std::io::Seek>(archive: &zip::ZipArchive<R>) -> Vec<(String, usize)> {
+    let mut names: Vec<(String, usize)> = (0..archive.len())
+        .filter_map(|i| archive.name_for_index(i).map(|n| (n.to_owned(), i)))
+        .filter(|(n, _)| !n.ends_with('/'))
+        .collect();
+    names.sort();
+    names
 }
 
 /// Opens a file for streaming (follow mode, very large inputs).

@@ -326,11 +326,7 @@ impl<E: Encoder> Planner<'_, '_, E> {
         source: &str,
         mut archive: zip::ZipArchive<R>,
     ) -> io::Result<()> {
-        let mut names: Vec<(String, usize)> = (0..archive.len())
-            .filter_map(|i| archive.name_for_index(i).map(|n| (n.to_owned(), i)))
-            .filter(|(n, _)| !n.ends_with('/'))
-            .collect();
-        names.sort();
+        let names = crate::input::member_names(&archive);
         for (name, index) in names {
             let member_source = format!("{source}!/{}", name.trim_start_matches('/'));
             let member = match archive.by_index(index) {
