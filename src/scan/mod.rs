@@ -33,7 +33,7 @@ use crate::record::{Event, Format, Record};
 use eblog_grammars::common::trim_eol;
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
-use std::io::{self, Read};
+use std::io::{self, Read, Seek};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -191,13 +191,7 @@ fn discover(paths: &[PathBuf]) -> Vec<Result<Job, (String, io::Error)>> {
 
 /// One unit of parallel work.
 enum Task {
-    /// A whole file: read, decompressed, unwrapped, parsed.
-    File {
-        key: usize,
-        path: PathBuf,
-        explicit: bool,
-    },
-    /// An input already in memory (a wrapper read from a stream): unwrapped, parsed.
+    /// An input read whole (a small file, a wrapper): unwrapped, parsed.
     Unit { key: usize, unit: Unit },
     /// A chunk of a large plain file or of a stream.
     Chunk {
@@ -218,11 +212,6 @@ enum Task {
 impl Task {
     fn run(self, options: &ScanOptions) -> Done<Vec<Record>> {
         match self {
-            Task::File {
-                key,
-                path,
-                explicit,
-            } => run_file(key, &path, explicit, options),
             Task::Unit { key, unit } => {
                 let mut records = Vec::new();
                 let reports = unit_reports(key, &unit, options, &mut records);
@@ -274,27 +263,6 @@ fn count(report: &mut InputReport, span: &Span, record: &Record) {
         report.unparsed += 1;
         report.first_unparsed.get_or_insert((span.line, span.start));
     }
-}
-
-/// Reads, unwraps and parses a whole small file.
-fn run_file(key: usize, path: &Path, explicit: bool, options: &ScanOptions) -> Done<Vec<Record>> {
-    let mut records: Vec<Record> = Vec::new();
-    let mut reports = Vec::new();
-    input::expand(path, explicit, &mut |unit: Result<
-        Unit,
-        input::InputError,
-    >| match unit {
-        Ok(unit) => reports.extend(unit_reports(key, &unit, options, &mut records)),
-        Err(e) => reports.push((
-            key,
-            InputReport {
-                source: e.source.clone(),
-                error: Some(e.error.to_string()),
-                ..InputReport::default()
-            },
-        )),
-    });
-    (records, reports)
 }
 
 /// Parses one unit into `records`; returns the reports of the logs it held.
@@ -365,11 +333,17 @@ fn is_cut_line(format: Option<Format>, line: &[u8]) -> bool {
 /// The first record start at or after `from` in `buf`, if any (never 0: a cut at the very
 /// start is no cut).
 fn next_cut(buf: &[u8], from: usize, format: Option<Format>) -> Option<usize> {
+    next_line_where(buf, from, |line| is_cut_line(format, line))
+}
+
+/// The start of the first line at or after `from` in `buf` (never 0: a cut at the very
+/// start is no cut) whose text (without its line end) satisfies `wanted`.
+fn next_line_where(buf: &[u8], from: usize, wanted: impl Fn(&[u8]) -> bool) -> Option<usize> {
     let from = from.max(1);
     let mut at = from - 1 + memchr::memchr(b'\n', buf.get(from - 1..)?)? + 1;
     while at < buf.len() {
         let end = memchr::memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i + 1);
-        if is_cut_line(format, trim_eol(&buf[at..end])) {
+        if wanted(trim_eol(&buf[at..end])) {
             return Some(at);
         }
         at = end;
@@ -499,29 +473,47 @@ impl<E: Encoder> Planner<'_, '_, E> {
             // Decompressed as it is read: never inflated whole.
             return self.stream_file(key, job);
         }
-        let whole = if self.options.parse.format.is_none() && wrapper::detect(&head).is_some() {
+        let mut data = None;
+        if self.options.parse.format.is_none() && wrapper::detect(&head).is_some() {
             // A wrapper is unwrapped whole if it is small enough, in bytes and in lines.
             if small {
-                regions::unwraps_in_memory(&head)
-            } else {
-                meta.len() <= regions::WRAPPER_MAX_BYTES
-                    && std::fs::read(&job.path).is_ok_and(|d| regions::unwraps_in_memory(&d))
+                data = Some(std::mem::take(&mut head));
+            } else if meta.len() <= regions::WRAPPER_MAX_BYTES {
+                match std::fs::read(&job.path) {
+                    Ok(whole) => data = Some(whole),
+                    Err(e) => return self.error(key, &job.path, e),
+                }
             }
-        } else {
-            small
-                && memchr::memchr_iter(b'\n', &head)
-                    .nth(regions::CHUNK_MAX_LINES)
-                    .is_none()
-        };
-        if whole {
-            return self.push(
-                Task::File {
-                    key,
-                    path: job.path,
-                    explicit: job.explicit,
-                },
-                meta.len() as usize,
-            );
+            data = data.filter(|d| regions::unwraps_in_memory(d));
+        } else if small
+            && memchr::memchr_iter(b'\n', &head)
+                .nth(regions::CHUNK_MAX_LINES)
+                .is_none()
+        {
+            data = Some(std::mem::take(&mut head));
+        }
+        if let Some(data) = data {
+            // Read once, here: the task parses these bytes.
+            let bytes = data.len();
+            let unit = Unit {
+                source: job.path.to_string_lossy().into_owned(),
+                name: job.path,
+                data,
+                explicit: job.explicit,
+                written: meta.modified().ok().map(input::year_month),
+            };
+            return self.push(Task::Unit { key, unit }, bytes);
+        }
+        if head.is_empty() {
+            // A wrapper judged too large to unwrap, read again as a plain log.
+            let reread = (&file).seek(io::SeekFrom::Start(0)).and_then(|_| {
+                (&file)
+                    .take(crate::framing::DETECT_WINDOW as u64)
+                    .read_to_end(&mut head)
+            });
+            if let Err(e) = reread {
+                return self.error(key, &job.path, e);
+            }
         }
         self.large_file(key, job, file, meta, &head)
     }

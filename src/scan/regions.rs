@@ -6,7 +6,7 @@
 //! is never trusted.
 
 use super::source::{Region, RegionReader};
-use super::{next_cut, Encoder, InputReport, Job, Planner, Task};
+use super::{next_cut, next_line_where, Encoder, InputReport, Job, Planner, Task};
 use crate::decode::Context;
 use crate::framing::{wrapper, DETECT_WINDOW};
 use crate::pipeline::{choose_format, infer_year, is_foreign};
@@ -191,14 +191,15 @@ impl<E: Encoder> Planner<'_, '_, E> {
         let mut reader =
             RegionReader::new(file, meta.len(), meta.modified().ok(), self.options.mmap);
         if reader.is_empty() {
-            return self.push(
-                Task::File {
-                    key,
-                    path: job.path,
-                    explicit: job.explicit,
-                },
-                0,
-            );
+            // It shrank to nothing since it was looked at: an empty input.
+            let unit = crate::input::Unit {
+                source: names.source,
+                name: job.path,
+                data: Vec::new(),
+                explicit: job.explicit,
+                written: names.written,
+            };
+            return self.push(Task::Unit { key, unit }, 0);
         }
         self.chunks(key, &ctx, &mut reader)
     }
@@ -616,25 +617,15 @@ fn header_at_start(buf: &[u8], format: Option<Format>) -> bool {
 
 /// The start of the first line at or after `from` in `buf` (never 0).
 fn next_line(buf: &[u8], from: usize) -> Option<usize> {
-    let from = from.max(1);
-    let at = from - 1 + memchr::memchr(b'\n', buf.get(from - 1..)?)? + 1;
-    (at < buf.len()).then_some(at)
+    next_line_where(buf, from, |_| true)
 }
 
 /// The first start of a record (a header line of `format`; any line when it is unknown)
 /// at or after `from` in `buf`.
 fn next_header(buf: &[u8], from: usize, format: Option<Format>) -> Option<usize> {
-    let from = from.max(1);
-    let mut at = from - 1 + memchr::memchr(b'\n', buf.get(from - 1..)?)? + 1;
-    while at < buf.len() {
-        let end = memchr::memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i + 1);
-        let line = eblog_grammars::common::trim_eol(&buf[at..end]);
-        if format.is_none_or(|f| crate::framing::is_header(f, line)) {
-            return Some(at);
-        }
-        at = end;
-    }
-    None
+    next_line_where(buf, from, |line| {
+        format.is_none_or(|f| crate::framing::is_header(f, line))
+    })
 }
 
 #[cfg(test)]

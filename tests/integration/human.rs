@@ -10,14 +10,7 @@ use regex::Regex;
 fn run(columns: usize, vars: &[(&str, &str)], args: &[&str]) -> std::process::Output {
     let mut cmd = eblog();
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    for var in [
-        "COLUMNS",
-        "NO_COLOR",
-        "CLICOLOR",
-        "CLICOLOR_FORCE",
-        "PAGER",
-        "TERM",
-    ] {
+    for var in crate::util::TERMINAL_VARS {
         cmd.env_remove(var);
     }
     cmd.env("COLUMNS", columns.to_string());

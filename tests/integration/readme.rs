@@ -76,14 +76,7 @@ fn readme_examples_print_what_the_readme_shows() {
         }
         let mut cmd = Command::new("sh");
         cmd.arg("-c").arg(&example.command).current_dir(root);
-        for var in [
-            "COLUMNS",
-            "NO_COLOR",
-            "CLICOLOR",
-            "CLICOLOR_FORCE",
-            "PAGER",
-            "TERM",
-        ] {
+        for var in crate::util::TERMINAL_VARS {
             cmd.env_remove(var);
         }
         let out = cmd

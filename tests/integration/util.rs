@@ -149,3 +149,14 @@ pub fn format() -> impl Strategy<Value = Option<Format>> {
         1 => prop::sample::select(Format::ALL.to_vec()).prop_map(Some),
     ]
 }
+
+/// The variables that change how eblog draws for a terminal (width, colour, pager):
+/// removed from a test's environment so that its output is the same everywhere.
+pub const TERMINAL_VARS: [&str; 6] = [
+    "COLUMNS",
+    "NO_COLOR",
+    "CLICOLOR",
+    "CLICOLOR_FORCE",
+    "PAGER",
+    "TERM",
+];
