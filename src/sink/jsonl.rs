@@ -51,8 +51,7 @@ pub fn json_line(
     if let Some(redactor) = redactor {
         // The hints are looked for in the whole line, so a secret in any field (the
         // activity path, a payload, the source) is caught, not only in `message`.
-        let line = String::from_utf8_lossy(&out[start..]);
-        if redactor.might_contain_secret(&line) {
+        if redactor.might_contain_secret_bytes(&out[start..]) {
             out.truncate(start);
             let mut value = serde_json::to_value(record).map_err(io::Error::other)?;
             redactor.redact_value(&mut value);
