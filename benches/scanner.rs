@@ -1,5 +1,5 @@
 //! Criterion benchmarks of the whole pipeline (detection → framing → decoding → redaction →
-//! JSON lines) on a generated fleet of about 20 MiB (`benches/support/fleet.rs`, seed 42,
+//! JSON lines) on a generated fleet of about 20 MiB (`benches/support/fleet/`, seed 42,
 //! 8 instances, both platform generations).
 //!
 //! The fleet is generated once into `target/bench-fleet/<size>-s42/` (reused while its
@@ -20,7 +20,7 @@
 //!   parallel scanner (`eblog::scan`) joins once it exists;
 //! * `pipeline_by_format` — `parse_buffer` + JSON lines over the files of one format.
 
-#[path = "support/fleet.rs"]
+#[path = "support/fleet/mod.rs"]
 mod fleet;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};

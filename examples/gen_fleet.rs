@@ -5,11 +5,11 @@
 //! ```
 //!
 //! The tree is `OUT/<env-id>/<instance-id>/var/log/...`, legacy and AL2/AL2023 instances
-//! mixed (see `benches/support/fleet.rs`). The same seed, size and instance count always
+//! mixed (see `benches/support/fleet/`). The same seed, size and instance count always
 //! give the same bytes. A summary goes to stderr; `--quiet` leaves only the last line, the
 //! total of uncompressed bytes.
 
-#[path = "../benches/support/fleet.rs"]
+#[path = "../benches/support/fleet/mod.rs"]
 mod fleet;
 
 use std::path::PathBuf;

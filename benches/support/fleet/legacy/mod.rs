@@ -1,0 +1,492 @@
+//! Legacy (Amazon Linux AMI) instances: cfn-hup.log's side of each command here; the
+//! command processor and activity log in `command_processor`, deploys in `deploy`.
+
+mod command_processor;
+mod deploy;
+
+use super::*;
+
+// ---------------------------------------------------------------------------------------
+// Legacy instances: cfn-hup.log, eb-commandprocessor.log, eb-activity.log
+// ---------------------------------------------------------------------------------------
+
+/// Share of a legacy instance's bytes that cfn-hup.log should hold.
+pub(crate) const CFN_HUP_SHARE: f64 = 0.38;
+
+pub(crate) fn amzn<'v>(v: &'v mut Vec<u8>, t: i64, level: &str) -> &'v mut Vec<u8> {
+    ts_py(v, t);
+    v.s(" [").s(level).s("] ")
+}
+
+pub(crate) fn pid_field(v: &mut Vec<u8>, pid: u64) {
+    let start = v.len();
+    v.s("[").n(pid).s("]");
+    while v.len() - start < 7 {
+        v.push(b' ');
+    }
+}
+
+/// `[ts] LEVEL [pid]  : ` — `level` is already padded to five characters.
+pub(crate) fn ruby<'v>(v: &'v mut Vec<u8>, t: i64, level: &str, pid: u64) -> &'v mut Vec<u8> {
+    v.s("[");
+    ts_iso_ms(v, t);
+    v.s("] ").s(level).s(" ");
+    pid_field(v, pid);
+    v.s(" : ")
+}
+
+/// `[ts] INFO  [pid]  - [path] : `
+pub(crate) fn act_hdr<'v>(v: &'v mut Vec<u8>, t: i64, pid: u64, path: &str) -> &'v mut Vec<u8> {
+    v.s("[");
+    ts_iso_ms(v, t);
+    v.s("] INFO  ");
+    pid_field(v, pid);
+    v.s(" - [").s(path).s("] : ")
+}
+
+pub(crate) struct CommandIds {
+    event_handle: String,
+    invocation: String,
+    request: String,
+    receipt: String,
+    expiration: u64,
+}
+
+/// A hook run by a legacy action, with what it printed.
+pub(crate) struct Hook {
+    name: String,
+    dir: &'static str,
+    lines: Vec<String>,
+}
+
+pub(crate) struct Legacy<'a> {
+    env: &'a Env,
+    inst: &'a Inst,
+    rng: Rng,
+    t: i64,
+    cfn: LogFile,
+    cp: LogFile,
+    act: LogFile,
+    stats: Stats,
+    creds: Creds,
+    next_cfn_alive: i64,
+    next_cmd_alive: i64,
+    next_refresh: i64,
+    deploy_id: u64,
+    serial: u64,
+    pid: u64,
+}
+
+impl<'a> Legacy<'a> {
+    pub(crate) fn new(env: &'a Env, inst: &'a Inst) -> Self {
+        let mut rng = Rng::new(inst.seed);
+        let dir = &inst.dir;
+        let mut cfn = LogFile::new("cfn-hup.log", dir.join("cfn-hup.log"));
+        if rng.chance(0.6) {
+            let at = (inst.budget as f64 * CFN_HUP_SHARE * rng.range(25, 45) as f64 / 100.0) as u64;
+            cfn = cfn.rotating(dir.join("cfn-hup.log.1.gz"), at);
+        }
+        Legacy {
+            creds: Creds::new(&mut rng),
+            t: inst.start,
+            next_cfn_alive: inst.start + 15 * MIN,
+            next_cmd_alive: inst.start + 5 * MIN,
+            next_refresh: inst.start + HOUR,
+            deploy_id: rng.range(1, 40),
+            serial: rng.range(1, 60),
+            pid: rng.range(2000, 3000),
+            cp: LogFile::new(
+                "eb-commandprocessor.log",
+                dir.join("eb-commandprocessor.log"),
+            ),
+            act: LogFile::new("eb-activity.log", dir.join("eb-activity.log")),
+            stats: Stats::default(),
+            cfn,
+            rng,
+            env,
+            inst,
+        }
+    }
+
+    pub(crate) fn total(&self) -> u64 {
+        self.cfn.len() + self.cp.len() + self.act.len()
+    }
+
+    pub(crate) fn tick(&mut self, lo_ms: u64, hi_ms: u64) {
+        self.t += self.rng.range(lo_ms * 1000, hi_ms * 1000) as i64;
+    }
+
+    pub(crate) fn run(mut self) -> io::Result<Stats> {
+        self.boot();
+        while self.total() < self.inst.budget {
+            let share = self.cfn.len() as f64 / self.total().max(1) as f64;
+            if share < CFN_HUP_SHARE {
+                let polls = self.rng.range(3, 60);
+                self.idle(polls);
+            } else {
+                self.command();
+            }
+            self.cfn.boundary(&mut self.stats)?;
+            self.cp.boundary(&mut self.stats)?;
+            self.act.boundary(&mut self.stats)?;
+        }
+        let mut stats = std::mem::take(&mut self.stats);
+        self.cfn.finish(&mut stats)?;
+        self.cp.finish(&mut stats)?;
+        self.act.finish(&mut stats)?;
+        Ok(stats)
+    }
+
+    // --- cfn-hup ---------------------------------------------------------------------
+
+    pub(crate) fn boot(&mut self) {
+        let (env, inst) = (self.env, self.inst);
+        self.preinit();
+        self.tick(5000, 20000);
+        let v = &mut self.cfn.buf;
+        let t = self.t;
+        amzn(v, t, "INFO")
+            .s("No umask value specified in config file. Using the default one: 022\n");
+        let cf = format!("https://cloudformation.{}.amazonaws.com", env.region);
+        let sqs = format!("https://sqs.{}.amazonaws.com", env.region);
+        amzn(v, t + 311_000, "DEBUG")
+            .s("CloudFormation client initialized with endpoint ")
+            .s(&cf)
+            .nl();
+        amzn(v, t + 312_000, "DEBUG").s("Creating /var/lib/cfn-hup/data\n");
+        amzn(v, t + 313_000, "DEBUG")
+            .s("SQS client initialized with endpoint ")
+            .s(&sqs)
+            .nl();
+        amzn(v, t + 313_000, "DEBUG")
+            .s("CloudFormation client initialized with endpoint ")
+            .s(&cf)
+            .nl();
+        amzn(v, t + 329_000, "DEBUG")
+            .s("Describing resource AWSEBAutoScalingGroup in stack ")
+            .s(&env.stack_name)
+            .nl();
+        amzn(v, t + 646_000, "DEBUG").s("No change in path Resources.AWSEBAutoScalingGroup.Metadata for hook app-config-refresh\n");
+        amzn(v, t + 648_000, "DEBUG")
+            .s("Registering listener ")
+            .s(&inst.id)
+            .s(" for stack ")
+            .s(&env.stack_name)
+            .nl();
+        self.t += 1_000_000;
+        self.refresh_credentials();
+        self.next_refresh = self.t + HOUR - 500_000;
+        self.next_cfn_alive = self.t + 15 * MIN;
+        self.next_cmd_alive = self.t + 5 * MIN;
+    }
+
+    pub(crate) fn refresh_credentials(&mut self) {
+        let (env, inst) = (self.env, self.inst);
+        self.creds = Creds::new(&mut self.rng);
+        let t = self.t;
+        let v = &mut self.cfn.buf;
+        amzn(v, t, "INFO").s("Refreshing listener credentials\n");
+        amzn(v, t, "DEBUG")
+            .s("Get listener credentials for listener ")
+            .s(&inst.id)
+            .s(" in stack ")
+            .s(&env.stack_name)
+            .nl();
+        if self.rng.chance(0.02) {
+            // The instance identity document fails now and then: raw HTML, then the traceback.
+            amzn(v, t + 6_000, "ERROR")
+                .s(HTTP_500_BODY)
+                .s(HTTP_500_TRACEBACK);
+            amzn(v, t + 7_000, "DEBUG")
+                .s("Sleeping for 0.")
+                .n(self.rng.range(100_000, 999_999))
+                .s(" seconds before retrying\n");
+        }
+        let dt = self.rng.range(200, 500) as i64 * 1000;
+        amzn(v, t + dt, "INFO")
+            .s("Scheduling next credential refresh in 3599.4")
+            .n(self.rng.range(9_000_000, 9_999_999))
+            .s(" seconds\n");
+        self.t += dt;
+    }
+
+    /// Long polls of the command queue, with the periodic chatter in between.
+    pub(crate) fn idle(&mut self, polls: u64) {
+        let inst = self.inst;
+        let queue = &inst.listener_queue;
+        for _ in 0..polls {
+            let t = self.t;
+            let v = &mut self.cfn.buf;
+            amzn(v, t, "DEBUG")
+                .s("Receiving messages for queue ")
+                .s(queue)
+                .nl();
+            self.t += 20 * SEC + self.rng.range(2_000, 400_000) as i64;
+            if self.rng.chance(0.004) {
+                self.connection_error();
+            }
+            if self.t >= self.next_cmd_alive {
+                let t = self.t;
+                amzn(&mut self.cfn.buf, t, "INFO").s("command processing is alive.\n");
+                self.next_cmd_alive += 5 * MIN + self.rng.range(0, 30_000_000) as i64;
+                self.t += 1000;
+            }
+            if self.t >= self.next_cfn_alive {
+                self.metadata_check();
+                self.next_cfn_alive += 15 * MIN;
+            }
+            if self.t >= self.next_refresh {
+                self.refresh_credentials();
+                self.next_refresh += HOUR;
+            }
+        }
+    }
+
+    pub(crate) fn connection_error(&mut self) {
+        let t = self.t;
+        let v = &mut self.cfn.buf;
+        amzn(v, t, "ERROR")
+            .s("ConnectionError\n")
+            .s(CONNECTION_RESET_TRACEBACK);
+        let delay = self.rng.range(100_000, 2_999_999);
+        amzn(v, t + 500_000, "DEBUG")
+            .s("Sleeping for ")
+            .n(delay / 1_000_000)
+            .s(".")
+            .z(delay % 1_000_000, 6)
+            .s(" seconds before retrying\n");
+        self.t += 500_000 + delay as i64;
+    }
+
+    pub(crate) fn metadata_check(&mut self) {
+        let env = self.env;
+        let t = self.t;
+        let v = &mut self.cfn.buf;
+        amzn(v, t, "INFO").s("cfn-hup processing is alive.\n");
+        amzn(v, t + 1000, "DEBUG")
+            .s("Describing resource AWSEBAutoScalingGroup in stack ")
+            .s(&env.stack_name)
+            .nl();
+        self.t += 250_000 + self.rng.range(0, 100_000) as i64;
+        let t = self.t;
+        if self.rng.chance(0.08) {
+            let v = &mut self.cfn.buf;
+            amzn(v, t, "INFO").s(
+                "Data has changed from previous state; action for app-config-refresh will be run\n",
+            );
+            amzn(v, t, "INFO").s("Running action for app-config-refresh\n");
+            let t2 = t + self.rng.range(1_000_000, 4_000_000) as i64;
+            amzn(v, t2, "DEBUG")
+                .s("Action for app-config-refresh output: fetching s3://")
+                .s(self.env.app)
+                .s("-config/prod/app.env\nwrote /etc/")
+                .s(self.env.app)
+                .s("/app.env (")
+                .n(self.rng.range(8, 40))
+                .s(" keys)\nnginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\nReloading nginx: [  OK  ]\n\n");
+            self.t = t2;
+        } else {
+            amzn(&mut self.cfn.buf, t, "DEBUG").s("No change in path Resources.AWSEBAutoScalingGroup.Metadata for hook app-config-refresh\n");
+        }
+    }
+
+    pub(crate) fn new_ids(&mut self) -> CommandIds {
+        CommandIds {
+            event_handle: self.rng.uuid(),
+            invocation: self.rng.uuid(),
+            request: self.rng.uuid(),
+            receipt: format!("AQEB{}==", self.rng.chars(300, B64)),
+            expiration: ms_of(self.t) + self.rng.range(600_000, 1_800_000),
+        }
+    }
+
+    /// The command JSON (`Data`), plain.
+    pub(crate) fn data_json(ids: &CommandIds, command: &str, target: &str) -> String {
+        let tail = if command == "CMD-TailLogs" {
+            format!(r#""data":"{}""#, ids.request)
+        } else {
+            r#""execution_data":"{\"leader_election\":\"true\"}""#.to_string()
+        };
+        format!(
+            r#"{{"api_version":"1.0","request_id":"{}","command_name":"{command}","resource_name":"AWSEBAutoScalingGroup","instance_ids":["{target}"],{tail}}}"#,
+            ids.request
+        )
+    }
+
+    /// cfn-hup's side of a command's start: the message, the dicts, the action start.
+    pub(crate) fn cfn_receive(&mut self, ids: &CommandIds, data: &str) {
+        let (env, inst) = (self.env, self.inst);
+        let data_py = data.replace('\\', "\\\\");
+        let msg = format!(
+            "{{u'EventHandle': u'{}', u'DispatcherId': u'{}', u'CommandName': u'ElasticBeanstalkCommand-AWSEBAutoScalingGroup', u'Expiration': {}, u'ResultQueue': u'{}', u'Data': u'{}', u'InvocationId': u'{}'}}",
+            ids.event_handle, env.stack_arn, ids.expiration, env.result_queue, data_py, ids.invocation
+        );
+        let t = self.t;
+        let v = &mut self.cfn.buf;
+        amzn(v, t, "DEBUG")
+            .s("Receiving messages for queue ")
+            .s(&inst.listener_queue)
+            .nl();
+        self.t += self.rng.range(1_000_000, 19_000_000) as i64;
+        let t = self.t;
+        amzn(v, t, "DEBUG").s("Processing message: ").s(&msg).nl();
+        amzn(v, t, "DEBUG").s("Command message: ").s(&msg).nl();
+        amzn(v, t, "INFO")
+            .s("Received command ElasticBeanstalkCommand-AWSEBAutoScalingGroup (invocation id: ")
+            .s(&ids.invocation)
+            .s(")\n");
+        let t = t + 8000;
+        amzn(v, t, "INFO").s("Running action for aws-eb-command-handler\n");
+        let c = &self.creds;
+        amzn(v, t, "DEBUG").s("Action environment: {'UPSTART_EVENTS': 'runlevel', 'PATH': '/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin', 'RESULT_QUEUE': u'")
+            .s(&env.result_queue).s("', 'DISPATCHER_ID': u'").s(&env.stack_arn)
+            .s("', 'LANG': 'en_US.UTF-8', 'TERM': 'linux', 'SHLVL': '1', 'LISTENER_ID': u'").s(&inst.id)
+            .s("', 'PREVLEVEL': 'N', 'UPSTART_INSTANCE': '', 'INVOCATION_ID': u'").s(&ids.invocation)
+            .s("', 'RESULT_ACCESS_KEY': u'").s(&c.akid)
+            .s("', 'RESULT_SECRET_KEY': u'").s(&c.secret)
+            .s("', 'RESULT_SESSION_TOKEN': u'").s(&c.token)
+            .s("', 'CMD_DATA': u'").s(&data_py)
+            .s("', 'UPSTART_JOB': 'cfn-hup', '_': '/opt/aws/bin/cfn-hup', 'STACK_NAME': '").s(&env.stack_name)
+            .s("', 'PWD': '/', 'RUNLEVEL': '3', 'CMD_NAME': u'ElasticBeanstalkCommand-AWSEBAutoScalingGroup', 'EVENT_HANDLE': u'").s(&ids.event_handle)
+            .s("'}\n");
+        self.t = t + 400_000;
+    }
+
+    /// cfn-hup's side of a command's end. `output` is what the command processor printed
+    /// (`None` when it died), `exit` its exit status.
+    pub(crate) fn cfn_finish(
+        &mut self,
+        ids: &CommandIds,
+        output: Option<&str>,
+        exit: u32,
+        message: Option<&str>,
+    ) {
+        let (env, inst) = (self.env, self.inst);
+        self.tick(50, 400);
+        let t = self.t;
+        let v = &mut self.cfn.buf;
+        match output {
+            Some(out) => amzn(v, t, "DEBUG")
+                .s("Action for aws-eb-command-handler output: ")
+                .s(out)
+                .nl(),
+            None => amzn(v, t, "DEBUG").s("Action for aws-eb-command-handler output: <None>\n"),
+        };
+        let status = if exit == 0 {
+            amzn(v, t, "INFO")
+                .s("Action for aws-eb-command-handler succeeded, returning SUCCESS\n");
+            "SUCCESS"
+        } else {
+            amzn(v, t, "WARNING")
+                .s("Action for aws-eb-command-handler exited with ")
+                .n(exit.into())
+                .s(", returning FAILURE\n");
+            "FAILURE"
+        };
+        let mut body = String::with_capacity(256);
+        match (output, message) {
+            (Some(out), _) => {
+                body.push_str(r#", "Data": ""#);
+                json_escape(&mut body, out);
+            }
+            (None, Some(msg)) => {
+                body.push_str(r#", "Message": ""#);
+                json_escape(&mut body, msg);
+            }
+            (None, None) => body.push_str(r#", "Message": ""#),
+        }
+        amzn(v, t + 1000, "DEBUG").s("Sending {\"Status\": \"").s(status).s("\", \"DispatcherId\": \"").s(&env.stack_arn)
+            .s("\", \"ListenerId\": \"").s(&inst.id)
+            .s("\", \"CommandName\": \"ElasticBeanstalkCommand-AWSEBAutoScalingGroup\", \"InvocationId\": \"").s(&ids.invocation)
+            .s("\"").s(&body).s("\"} to queue ").s(&env.result_queue).nl();
+        let t = t + self.rng.range(100_000, 250_000) as i64;
+        amzn(v, t, "DEBUG")
+            .s("Deleting ")
+            .s(&ids.receipt)
+            .s(" from queue ")
+            .s(&inst.listener_queue)
+            .nl();
+        self.t = t + self.rng.range(900_000, 1_200_000) as i64;
+        if self.rng.chance(0.04) {
+            // The message comes back: SQS redelivery after the visibility timeout.
+            let polls = self.rng.range(1, 12);
+            self.idle(polls);
+            let t = self.t;
+            let v = &mut self.cfn.buf;
+            amzn(v, t, "INFO")
+                .s("Already ran ")
+                .s(&env.stack_arn)
+                .s("|ElasticBeanstalkCommand-AWSEBAutoScalingGroup|")
+                .s(&ids.invocation)
+                .s(", deleting\n");
+            let receipt = format!("AQEB{}==", self.rng.chars(300, B64));
+            amzn(v, t + 1000, "DEBUG")
+                .s("Deleting ")
+                .s(&receipt)
+                .s(" from queue ")
+                .s(&inst.listener_queue)
+                .nl();
+            self.t += 1_000_000;
+        }
+    }
+
+    // --- eb-commandprocessor.log / eb-activity.log -----------------------------------
+}
+
+/// One link of a Ruby exception chain: first line as is, the others indented by two
+/// spaces, the class after the last one.
+pub(crate) fn chain_link(v: &mut Vec<u8>, lines: &[String], class: &str) {
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            v.s("  ");
+        }
+        v.s(line);
+        if i + 1 == lines.len() {
+            v.s(" (").s(class).s(")");
+        }
+        v.nl();
+    }
+}
+
+pub(crate) const HTTP_500_BODY: &str =
+    "HTTP Error 500 : <?xml version=\"1.0\" encoding=\"iso-8859-1\"?>
+<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"
+         \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">
+<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"en\" lang=\"en\">
+ <head>
+  <title>500 - Internal Server Error</title>
+ </head>
+ <body>
+  <h1>500 - Internal Server Error</h1>
+ </body>
+</html>
+";
+
+pub(crate) const HTTP_500_TRACEBACK: &str = "Traceback (most recent call last):
+  File \"/usr/lib/python2.7/dist-packages/cfnbootstrap/util.py\", line 162, in _retry
+    return f(*args, **kwargs)
+  File \"/usr/lib/python2.7/dist-packages/cfnbootstrap/util.py\", line 255, in get_instance_identity_signature
+    resp.raise_for_status()
+  File \"/usr/lib/python2.7/dist-packages/cfnbootstrap/packages/requests/models.py\", line 840, in raise_for_status
+    raise HTTPError(http_error_msg, response=self)
+HTTPError: 500 Server Error: Internal Server Error for url: http://169.254.169.254/latest/dynamic/instance-identity/signature
+";
+
+pub(crate) const CONNECTION_RESET_TRACEBACK: &str = "Traceback (most recent call last):
+  File \"/usr/lib/python2.7/dist-packages/cfnbootstrap/util.py\", line 162, in _retry
+    return f(*args, **kwargs)
+  File \"/usr/lib/python2.7/dist-packages/cfnbootstrap/util.py\", line 234, in _timeout
+    raise exc[0]
+ConnectionError: ('Connection aborted.', error(104, 'Connection reset by peer'))
+";
+
+pub(crate) const ENOMEM_BACKTRACE: [&str; 8] = [
+    "/opt/elasticbeanstalk/lib/ruby/lib/ruby/gems/2.2.0/gems/executor-1.2/lib/executor/exec.rb:86:in `popen'",
+    "/opt/elasticbeanstalk/lib/ruby/lib/ruby/gems/2.2.0/gems/executor-1.2/lib/executor/exec.rb:86:in `exec'",
+    "/opt/elasticbeanstalk/lib/ruby/lib/ruby/gems/2.2.0/gems/executor-1.2/lib/executor/exec.rb:64:in `sh'",
+    "/opt/elasticbeanstalk/lib/ruby/lib/ruby/gems/2.2.0/gems/beanstalk-core-2.11/lib/elasticbeanstalk/cfn-wrapper.rb:104:in `call_cfn_script'",
+    "/opt/elasticbeanstalk/lib/ruby/lib/ruby/gems/2.2.0/gems/beanstalk-core-2.11/lib/elasticbeanstalk/environment-metadata.rb:252:in `refresh_metadata'",
+    "/opt/elasticbeanstalk/lib/ruby/lib/ruby/gems/2.2.0/gems/beanstalk-core-2.11/lib/elasticbeanstalk/command-processor.rb:136:in `load_command'",
+    "/opt/elasticbeanstalk/lib/ruby/lib/ruby/gems/2.2.0/gems/beanstalk-core-2.11/bin/command-processor:47:in `<top (required)>'",
+    "/opt/elasticbeanstalk/lib/ruby/bin/command-processor:23:in `<main>'",
+];
