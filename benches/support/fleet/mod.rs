@@ -567,7 +567,8 @@ impl Creds {
         Creds {
             akid: format!("ASIA2EBLOGFAKE{}", rng.chars(6, UPPER32)),
             secret: format!("EbLogFakeSecret{}", rng.chars(25, B64)),
-            token: format!("FQoGZXIvYXdzEBLOGFAKE{}=", rng.chars(330, B64)),
+            // STS session tokens run 600 to 1 000 characters.
+            token: format!("FQoGZXIvYXdzEBLOGFAKE{}=", rng.chars(720, B64)),
         }
     }
 }

@@ -59,6 +59,10 @@ pub(crate) struct Hook {
     lines: Vec<String>,
 }
 
+/// The part of a login shell's environment that `sudo service cfn-hup restart` carries
+/// into every action's environment dict on the Amazon Linux AMI.
+pub(crate) const LOGIN_SHELL_ENV: &str = "'HOSTNAME': 'ip-172-31-20-17', 'SHELL': '/bin/bash', 'HISTSIZE': '1000', 'EC2_AMITOOL_HOME': '/opt/aws/amitools/ec2', 'SUDO_GID': '500', 'USER': 'root', 'LS_COLORS': 'rs=0:di=38;5;27:ln=38;5;51:mh=44;38;5;15:pi=40;38;5;11:so=38;5;13:do=38;5;5:bd=48;5;232;38;5;11:cd=48;5;232;38;5;3:or=48;5;232;38;5;9:mi=05;48;5;232;38;5;15:su=48;5;196;38;5;15:sg=48;5;11;38;5;16:ca=48;5;196;38;5;226:tw=48;5;10;38;5;16:ow=48;5;10;38;5;21:st=48;5;21;38;5;15:ex=38;5;34:*.tar=38;5;9:*.tgz=38;5;9:*.arj=38;5;9:*.taz=38;5;9:*.lzh=38;5;9:*.lzma=38;5;9:*.tlz=38;5;9:*.txz=38;5;9:*.zip=38;5;9:*.z=38;5;9:*.Z=38;5;9:*.dz=38;5;9:*.gz=38;5;9:*.lz=38;5;9:*.xz=38;5;9:*.bz2=38;5;9:*.tbz=38;5;9:*.tbz2=38;5;9:*.bz=38;5;9:*.tz=38;5;9:*.deb=38;5;9:*.rpm=38;5;9:*.jar=38;5;9:*.rar=38;5;9:*.ace=38;5;9:*.zoo=38;5;9:*.cpio=38;5;9:*.7z=38;5;9:*.rz=38;5;9:*.jpg=38;5;13:*.jpeg=38;5;13:*.gif=38;5;13:*.bmp=38;5;13:*.pbm=38;5;13:*.pgm=38;5;13:*.ppm=38;5;13:*.tga=38;5;13:*.xbm=38;5;13:*.xpm=38;5;13:*.tif=38;5;13:*.tiff=38;5;13:*.png=38;5;13:*.svg=38;5;13:*.svgz=38;5;13:*.mng=38;5;13:*.pcx=38;5;13:*.mov=38;5;13:*.mpg=38;5;13:*.mpeg=38;5;13:*.m2v=38;5;13:*.mkv=38;5;13:*.ogm=38;5;13:*.mp4=38;5;13:*.m4v=38;5;13:*.mp4v=38;5;13:*.vob=38;5;13:*.qt=38;5;13:*.nuv=38;5;13:*.wmv=38;5;13:*.asf=38;5;13:*.rm=38;5;13:*.rmvb=38;5;13:*.flc=38;5;13:*.avi=38;5;13:*.fli=38;5;13:*.flv=38;5;13:*.gl=38;5;13:*.dl=38;5;13:*.xcf=38;5;13:*.xwd=38;5;13:*.yuv=38;5;13:*.cgm=38;5;13:*.emf=38;5;13:*.axv=38;5;13:*.anx=38;5;13:*.ogv=38;5;13:*.ogx=38;5;13:*.aac=38;5;45:*.au=38;5;45:*.flac=38;5;45:*.mid=38;5;45:*.midi=38;5;45:*.mka=38;5;45:*.mp3=38;5;45:*.mpc=38;5;45:*.ogg=38;5;45:*.ra=38;5;45:*.wav=38;5;45:*.axa=38;5;45:*.oga=38;5;45:*.spx=38;5;45:*.xspf=38;5;45:', 'SUDO_USER': 'ec2-user', 'SUDO_UID': '500', 'USERNAME': 'root', 'MAIL': '/var/spool/mail/ec2-user', 'AWS_CLOUDWATCH_HOME': '/opt/aws/apitools/mon', 'JAVA_HOME': '/usr/lib/jvm/jre', 'AWS_PATH': '/opt/aws', 'AWS_AUTO_SCALING_HOME': '/opt/aws/apitools/as', 'EC2_HOME': '/opt/aws/apitools/ec2', 'LOGNAME': 'root', 'AWS_ELB_HOME': '/opt/aws/apitools/elb', 'SUDO_COMMAND': '/sbin/service cfn-hup restart', 'HOME': '/root', 'LESSOPEN': '||/usr/bin/lesspipe.sh %s', 'G_BROKEN_FILENAMES': '1', ";
+
 pub(crate) struct Legacy<'a> {
     env: &'a Env,
     inst: &'a Inst,
@@ -338,7 +342,10 @@ impl<'a> Legacy<'a> {
         let t = t + 8000;
         amzn(v, t, "INFO").s("Running action for aws-eb-command-handler\n");
         let c = &self.creds;
-        amzn(v, t, "DEBUG").s("Action environment: {'UPSTART_EVENTS': 'runlevel', 'PATH': '/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin', 'RESULT_QUEUE': u'")
+        // An instance whose cfn-hup an operator restarted from a login shell (every other
+        // one) passes that shell's environment on: 36 keys and a long LS_COLORS.
+        let shell_env = if inst.index % 2 == 1 { LOGIN_SHELL_ENV } else { "" };
+        amzn(v, t, "DEBUG").s("Action environment: {'UPSTART_EVENTS': 'runlevel', 'PATH': '/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin', ").s(shell_env).s("'RESULT_QUEUE': u'")
             .s(&env.result_queue).s("', 'DISPATCHER_ID': u'").s(&env.stack_arn)
             .s("', 'LANG': 'en_US.UTF-8', 'TERM': 'linux', 'SHLVL': '1', 'LISTENER_ID': u'").s(&inst.id)
             .s("', 'PREVLEVEL': 'N', 'UPSTART_INSTANCE': '', 'INVOCATION_ID': u'").s(&ids.invocation)
