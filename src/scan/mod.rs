@@ -314,18 +314,16 @@ fn is_cut_line(format: Option<Format>, line: &[u8]) -> bool {
         return false;
     }
     match format {
-        Format::Engine | Format::Hooks | Format::DockerProcess => {
-            eblog_grammars::engine::parse_header(line)
-                .ok()
-                .and_then(|(message, _)| std::str::from_utf8(message).ok())
-                .and_then(eblog_grammars::engine::parse_message)
-                .is_some_and(|m| {
-                    !matches!(
-                        m,
-                        eblog_grammars::engine::EngineMessage::RunningCommand { .. }
-                    )
-                })
-        }
+        _ if format.spec().framing.output_follows_run => eblog_grammars::engine::parse_header(line)
+            .ok()
+            .and_then(|(message, _)| std::str::from_utf8(message).ok())
+            .and_then(eblog_grammars::engine::parse_message)
+            .is_some_and(|m| {
+                !matches!(
+                    m,
+                    eblog_grammars::engine::EngineMessage::RunningCommand { .. }
+                )
+            }),
         _ => true,
     }
 }
