@@ -8,6 +8,7 @@
 mod args;
 mod collect;
 mod commands;
+mod exec_table;
 mod filters;
 mod install;
 mod parse;

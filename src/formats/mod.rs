@@ -17,6 +17,7 @@ pub mod cfn_hup;
 pub mod cfn_init;
 pub mod cfn_init_cmd;
 pub mod cfn_wire;
+pub mod cloud_init;
 pub mod cmd_processor;
 mod common;
 pub mod docker_process;
@@ -224,6 +225,7 @@ pub const SPECS: &[FormatSpec] = &[
     eb_tools::SPEC,
     docker_process::SPEC,
     app_log::SPEC,
+    cloud_init::SPEC,
 ];
 
 impl Format {
@@ -258,6 +260,7 @@ impl Format {
             Format::EbTools => &eb_tools::SPEC,
             Format::DockerProcess => &docker_process::SPEC,
             Format::AppLog => &app_log::SPEC,
+            Format::CloudInit => &cloud_init::SPEC,
         }
     }
 

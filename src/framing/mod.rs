@@ -2,7 +2,7 @@
 //! which format a file holds.
 //!
 //! A record is a header line plus every following line that is not a header line of the
-//! same format (FORMATS.md §1.3, §2.2). Lines before the first header cannot belong to a
+//! same format (docs/formats.md, "cfn-* multi-line rules", "Ruby multi-line rules"). Lines before the first header cannot belong to a
 //! record and each becomes an `unparsed` span of its own. Every byte belongs to exactly one
 //! span: spans are contiguous and together cover the input.
 #![forbid(unsafe_code)]

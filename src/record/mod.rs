@@ -1,5 +1,5 @@
 //! The record model: one [`Record`] per log record, with the envelope every format shares
-//! (DESIGN.md "Records") and a typed, kind-specific [`Event`].
+//! (docs/architecture.md "A record's path") and a typed, kind-specific [`Event`].
 //!
 //! The JSON field names are a public contract: `source`, `line`, `end_line`, `offset`,
 //! `bytes`, `format`, `ts`, `level`, `pid`, `activity`, `kind` and the kind's own fields,
@@ -61,6 +61,8 @@ pub enum Format {
     /// `eb-docker/containers/eb-current-app/*`, `tomcat/catalina.*`, `web-1.log`,
     /// `docker-events.log`, `ecs/ecs-agent.log`, `ecs/ecs-init.log`.
     AppLog,
+    /// `/var/log/cloud-init.log` (cloud-init's own log of the instance's boot).
+    CloudInit,
 }
 
 /// One log record: a header line and its continuation lines, or a run of bytes that is
