@@ -362,6 +362,76 @@ mod tests {
     }
 
     #[test]
+    fn the_longest_stem_wins_and_rules_come_first() {
+        let by_name = |p: &str| detect_by_name(Path::new(p));
+        assert_eq!(by_name("/var/log/eb-cfn-init.log"), Some(Format::EbCfnInit));
+        assert_eq!(by_name("/var/log/cfn-init.log.1"), Some(Format::CfnInit));
+        assert_eq!(by_name("/var/log/cloud-init.log"), Some(Format::CloudInit));
+        assert_eq!(
+            by_name("_var_log_cloud-init.log-1700000000.gz"),
+            Some(Format::CloudInit)
+        );
+        // The raw output of the same boot is another file.
+        assert_eq!(by_name("/var/log/cloud-init-output.log"), None);
+        // A folder rule before the stems: an application log under eb-current-app/.
+        assert_eq!(
+            by_name("/var/log/eb-docker/containers/eb-current-app/eb-engine.log"),
+            Some(Format::AppLog)
+        );
+    }
+
+    #[test]
+    fn content_tiers_and_the_cfn_fallback() {
+        let sniff = |line: &[u8]| sniff_line(line);
+        assert_eq!(
+            sniff(b"2026-11-30 07:14:31,118 - util.py[DEBUG]: Cloud-init v. 22.2.2 running 'init'"),
+            Some(Format::CloudInit)
+        );
+        // Ruby's Logger is tried before eb-cfn-init's `[ts] `.
+        assert_eq!(
+            sniff(b"[2019-03-04T17:22:05.123Z] INFO  [3127]  : Running 2 of 6 actions: X..."),
+            Some(Format::CmdProcessor)
+        );
+        let plain = b"2018-03-26 20:13:12,518 [INFO] anything";
+        assert_eq!(
+            sniff(plain),
+            None,
+            "no cfn-* log claims a plain line for sure"
+        );
+        assert_eq!(sniff_fallback(plain), Some(Format::CfnHup));
+        assert_eq!(sniff_fallback(b"hello"), None);
+    }
+
+    #[test]
+    fn only_web_stdout_reads_the_files_year() {
+        let facts = FileFacts {
+            head: b"Sep 14 18:41:06 ip-1 web[3390]: 2022-09-14T18:41:06Z up\n",
+            name: Some("/var/log/web.stdout.log-20210101"),
+            written: Some((2025, 1)),
+        };
+        let ctx = file_context("web.stdout.log", Some(Format::WebStdout), Zone::Utc, &facts);
+        assert_eq!(ctx.year, Some((2022, 9)), "the file's own date first");
+        let no_date = FileFacts {
+            head: b"Sep 14 18:41:06 ip-1 web[3390]: up\n",
+            ..facts
+        };
+        let ctx = file_context("x", Some(Format::WebStdout), Zone::Utc, &no_date);
+        assert_eq!(ctx.year, Some((2021, 1)), "then the name's date");
+        let ctx = file_context(
+            "x",
+            Some(Format::WebStdout),
+            Zone::Utc,
+            &FileFacts {
+                name: None,
+                ..no_date
+            },
+        );
+        assert_eq!(ctx.year, Some((2025, 1)), "then the modification time");
+        let ctx = file_context("x", Some(Format::Engine), Zone::Utc, &facts);
+        assert_eq!(ctx.year, None);
+    }
+
+    #[test]
     fn serialises_as_its_name() {
         assert_eq!(
             serde_json::to_string(&Format::DockerProcess)
