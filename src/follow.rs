@@ -109,17 +109,16 @@ impl Followed {
     ) -> io::Result<()> {
         let mut stream = Stream::new(&self.source, format, options.parse.zone);
         stream.set_max_record_bytes(options.parse.max_record_bytes);
-        if format == Some(crate::record::Format::WebStdout) {
-            let written = std::fs::metadata(&self.path)
-                .and_then(|m| m.modified())
-                .ok()
-                .map(crate::input::year_month);
-            stream.set_year(
-                crate::pipeline::infer_year(&self.head)
-                    .or(written)
-                    .or(options.parse.written),
-            );
-        }
+        let written = std::fs::metadata(&self.path)
+            .and_then(|m| m.modified())
+            .ok();
+        stream.learn(&crate::formats::FileFacts {
+            head: &self.head,
+            name: None,
+            written: written
+                .map(crate::input::year_month)
+                .or(options.parse.written),
+        });
         let head = std::mem::take(&mut self.head);
         for line in crate::framing::pieces(&head, options.parse.max_record_bytes) {
             stream.feed(line, sink)?;

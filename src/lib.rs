@@ -28,6 +28,7 @@ pub mod correlate;
 pub mod decode;
 pub mod filter;
 pub mod follow;
+pub mod formats;
 pub mod framing;
 pub mod ids;
 pub mod input;

@@ -3,6 +3,9 @@
 #![forbid(unsafe_code)]
 
 use crate::decode::{decode, lookback, text, Context};
+/// The syslog year helpers, where they were before the formats had modules of their own.
+pub use crate::formats::web_stdout::{infer_year, year_from_name};
+use crate::formats::{file_context, FileFacts};
 use crate::framing::wrapper::{self, Section};
 use crate::framing::{
     detect_by_content, detect_by_name, frame_with, pieces, Framer, Span, DEFAULT_MAX_RECORD_BYTES,
@@ -42,51 +45,6 @@ impl Default for ParseOptions {
     }
 }
 
-/// The year and month of the first `YYYY-MM-DD` date in the first [`DETECT_WINDOW`] bytes
-/// of `buf`: applications write full dates inside their syslog lines.
-pub fn infer_year(buf: &[u8]) -> Option<(i32, u32)> {
-    static DATE: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
-    // A constant pattern: compiling it cannot fail.
-    let re = DATE.get_or_init(|| {
-        regex::bytes::Regex::new(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])-[0-3]\d")
-            .expect("date pattern compiles")
-    });
-    let caps = re.captures(&buf[..buf.len().min(DETECT_WINDOW)])?;
-    let number = |i: usize| {
-        std::str::from_utf8(caps.get(i)?.as_bytes())
-            .ok()?
-            .parse()
-            .ok()
-    };
-    Some((number(1)?, number(2)? as u32))
-}
-
-/// The year and month a rotated or published file's name says it was written: logrotate's
-/// `web.stdout.log-20220915`, S3's `_var_log_web.stdout.log-1663180800.gz` (epoch
-/// seconds). Used after the file's own dates and before its modification time.
-pub fn year_from_name(path: &str) -> Option<(i32, u32)> {
-    use chrono::Datelike;
-    let name = path.rsplit(['/', '!']).next().unwrap_or(path);
-    name.split(|c: char| !c.is_ascii_digit())
-        .filter(|run| !run.is_empty())
-        .find_map(|run| match run.len() {
-            8 => {
-                let date = chrono::NaiveDate::parse_from_str(run, "%Y%m%d").ok()?;
-                (2000..2100)
-                    .contains(&date.year())
-                    .then(|| (date.year(), date.month()))
-            }
-            10 => {
-                let secs: i64 = run.parse().ok()?;
-                let dt = chrono::DateTime::from_timestamp(secs, 0)?;
-                (2010..2100)
-                    .contains(&dt.year())
-                    .then(|| (dt.year(), dt.month()))
-            }
-            _ => None,
-        })
-}
-
 /// What one input held.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -118,8 +76,10 @@ impl Summary {
 pub fn is_foreign(format: Option<Format>, name: Option<&Path>) -> bool {
     match format {
         None => true,
-        Some(Format::WebStdout) => name.and_then(detect_by_name).is_none(),
-        Some(_) => false,
+        Some(f) => {
+            f.spec().by_content.is_some_and(|s| s.needs_name)
+                && name.and_then(detect_by_name).is_none()
+        }
     }
 }
 
@@ -142,12 +102,12 @@ pub fn parse_buffer(
     sink: &mut impl RecordSink,
 ) -> io::Result<Summary> {
     let format = choose_format(options.format, path, buf);
-    let mut ctx = Context::new(source, format, options.zone);
-    if format == Some(Format::WebStdout) {
-        ctx.year = infer_year(buf)
-            .or_else(|| year_from_name(source))
-            .or(options.written);
-    }
+    let facts = FileFacts {
+        head: buf,
+        name: Some(source),
+        written: options.written,
+    };
+    let ctx = file_context(source, format, options.zone, &facts);
     let mut summary = Summary {
         format,
         bytes: buf.len() as u64,
@@ -288,11 +248,13 @@ fn parse_section(
     summary.format = format;
     summary.bytes = section.lines.last().map_or(0, |l| l.inner_end as u64)
         - section.lines.first().map_or(0, |l| l.offset);
-    let mut ctx = Context::new(&source, format, options.zone);
+    let facts = FileFacts {
+        head: &inner,
+        name: None,
+        written: options.written,
+    };
+    let mut ctx = file_context(&source, format, options.zone, &facts);
     ctx.free_text = free_text;
-    if format == Some(Format::WebStdout) {
-        ctx.year = infer_year(&inner).or(options.written);
-    }
     if section.instance_id.is_some() {
         ctx.instance_id.clone_from(&section.instance_id);
     }
@@ -381,6 +343,14 @@ impl Stream {
     /// Sets the year (and month) of stamps that carry none (web.stdout.log).
     pub fn set_year(&mut self, year: Option<(i32, u32)>) {
         self.ctx.year = year;
+    }
+
+    /// Tells the stream's format what is known of its file ([`FileFacts`]): the one place
+    /// a format's per-file context is worked out, as for whole files.
+    pub fn learn(&mut self, facts: &FileFacts<'_>) {
+        if let Some(format) = self.ctx.format {
+            (format.spec().context)(&mut self.ctx, facts);
+        }
     }
 
     /// What the stream has held so far.
@@ -485,9 +455,11 @@ pub fn parse_stream(
 
     let mut stream = Stream::new(source, format, options.zone);
     stream.set_max_record_bytes(cap);
-    if format == Some(Format::WebStdout) {
-        stream.ctx.year = infer_year(&head).or(options.written);
-    }
+    stream.learn(&FileFacts {
+        head: &head,
+        name: None,
+        written: options.written,
+    });
     // The bytes read for detection are read again, through the same pieces as the rest.
     let mut reader = BufReader::with_capacity(64 * 1024, io::Cursor::new(head).chain(reader));
     let mut line = Vec::new();

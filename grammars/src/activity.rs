@@ -1,4 +1,4 @@
-//! Message templates of eb-activity.log (FORMATS.md §2.5): what follows the Ruby logger
+//! Message templates of eb-activity.log (docs/formats.md "eb-activity.log"): what follows the Ruby logger
 //! header and its ` - [activity/path] : ` part.
 //!
 //! <pre>

@@ -1,6 +1,6 @@
 //! The `amzn` line header that aws-cfn-bootstrap's Python `logging` configuration writes
 //! in cfn-hup.log, cfn-init.log and cfn-wire.log, and its `amzn_cmd` variant of
-//! cfn-init-cmd.log (FORMATS.md §1.2).
+//! cfn-init-cmd.log (docs/formats.md "The cfn-* header").
 //!
 //! <pre>
 //! header     = python-ts SP [ "P" 1*DIGIT SP ] "[" level "]" SP   ; message follows
@@ -8,7 +8,7 @@
 //! </pre>
 //!
 //! A record is a header line plus every following line that is not a header (tracebacks,
-//! raw command output, empty lines): see FORMATS.md §1.3. The grammar accepts any run of
+//! raw command output, empty lines): see docs/formats.md "cfn-* multi-line rules". The grammar accepts any run of
 //! upper-case letters as the level so that an unexpected level name still frames a record.
 
 use nom::bytes::complete::{tag, take_while1};

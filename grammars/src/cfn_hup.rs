@@ -1,4 +1,4 @@
-//! Message templates of cfn-hup.log (FORMATS.md §1.5, Appendix A): what follows the
+//! Message templates of cfn-hup.log (docs/formats.md "cfn-hup.log"): what follows the
 //! `amzn` header on the first line of a record.
 //!
 //! <pre>

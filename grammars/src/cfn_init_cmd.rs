@@ -1,4 +1,4 @@
-//! The message part of cfn-init-cmd.log lines (FORMATS.md §1.7): what follows the
+//! The message part of cfn-init-cmd.log lines (docs/formats.md "cfn-init-cmd.log"): what follows the
 //! `amzn_cmd` header (`2018-03-26 20:13:12,518 P8946 [INFO] `, see [`crate::amzn`]).
 //!
 //! Every line is a complete record: `util.LoggingProcessHelper` splits command output with

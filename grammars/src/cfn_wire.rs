@@ -1,4 +1,4 @@
-//! Message templates of cfn-wire.log (FORMATS.md §1.8): the HTTP responses the cfn clients
+//! Message templates of cfn-wire.log (docs/formats.md "cfn-wire.log"): the HTTP responses the cfn clients
 //! received, logged by the `wire` logger at DEBUG.
 //!
 //! <pre>

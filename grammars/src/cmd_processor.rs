@@ -1,5 +1,5 @@
 //! Message templates of eb-commandprocessor.log, the legacy Ruby command processor
-//! (FORMATS.md §2.4, Appendix B): what follows the Ruby logger header on the first line.
+//! (docs/formats.md "eb-commandprocessor.log"): what follows the Ruby logger header on the first line.
 //!
 //! <pre>
 //! message      = received / applicability / stage-check / lifecycle / stages / actions

@@ -1,4 +1,4 @@
-//! eb-cfn-init.log (FORMATS.md §3.5): written by shell, not by a logger. The EB user data
+//! eb-cfn-init.log (docs/formats.md "eb-cfn-init.log"): written by shell, not by a logger. The EB user data
 //! and `ebbootstrap.sh` send all their stdout and stderr there (`exec > >(tee -a ...) 2>&1`),
 //! so the file mixes the scripts' own timestamped messages with raw output: `set -x` xtrace
 //! lines, curl / wget / unzip / rpm output and the `tailog` blocks of other logs.

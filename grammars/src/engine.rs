@@ -1,6 +1,6 @@
 //! eb-engine.log, the log of the Amazon Linux 2 / AL2023 platform engine (a Go binary):
-//! the line header and the message templates of a record's first line (FORMATS.md §3.1,
-//! §3.2). eb-hooks.log lines that carry a header use the same grammar (§3.4).
+//! the line header and the message templates of a record's first line (docs/formats.md
+//! "eb-engine.log"). eb-hooks.log lines that carry a header use the same grammar ("eb-hooks.log").
 //!
 //! <pre>
 //! header      = date SP clock "." 1*9DIGIT SP "[" level "]" ( SP / EOL )
@@ -27,7 +27,7 @@
 //!                 instruction "]. Stop running the command." [ " Error:" [SP] text ]
 //!                                 ; text continues on the following lines
 //! cleanup     = "Executing cleanup logic"
-//! response    = "CommandService Response:" [SP] json       ; one line, FORMATS.md §3.3
+//! response    = "CommandService Response:" [SP] json       ; one line, docs/formats.md "Command result JSON"
 //! finished    = "Platform Engine finished execution on command: " cmd
 //! hooks       = "Executing platform hooks in " dir
 //!             / "The dir " dir " does not exist" *CHAR
@@ -45,7 +45,7 @@
 //!
 //! A record is a header line plus every following line without a header: command output,
 //! multi-line error texts, and the empty line Go's `log` adds after a message that itself
-//! ends with `\n` (FORMATS.md §3.1). The grammar accepts any run of upper-case letters as
+//! ends with `\n` (docs/formats.md "eb-engine.log"). The grammar accepts any run of upper-case letters as
 //! the level so that an unexpected level name still frames a record. Command output
 //! written as a record of its own (`web.service`, `3.2.2`) matches no template.
 //!
@@ -237,7 +237,7 @@ pub enum EngineMessage<'a> {
     Cleanup,
     /// `CommandService Response: JSON` (followed by an empty line).
     Response {
-        /// The result JSON (FORMATS.md §3.3), see `result_json::parse_result_json`.
+        /// The result JSON (docs/formats.md "Command result JSON"), see `result_json::parse_result_json`.
         json: &'a str,
     },
     /// `Platform Engine finished execution on command: CMD`: the end of an engine run.

@@ -1,4 +1,4 @@
-//! The two logs of the enhanced-health agent (FORMATS.md §4): the terse per-request
+//! The two logs of the enhanced-health agent (docs/formats.md "healthd", "healthd/daemon.log"): the terse per-request
 //! `application.log.YYYY-MM-DD-HH` that nginx or Apache writes for healthd, and healthd's
 //! own `daemon.log` written by Ruby's default `Logger::Formatter`.
 //!

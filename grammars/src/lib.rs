@@ -14,6 +14,7 @@
 //! | [`cfn_wire`] | cfn-wire.log message templates |
 //! | [`cfn_init`] | cfn-init.log message templates |
 //! | [`cfn_init_cmd`] | cfn-init-cmd.log block lines |
+//! | [`cloud_init`] | the line header of cloud-init.log |
 //! | [`eb_cfn_init`] | eb-cfn-init.log script lines |
 //! | [`engine`] | eb-engine.log (AL2/AL2023 platform engine) header and templates |
 //! | [`healthd`] | healthd application.log and daemon.log |
@@ -36,6 +37,7 @@ pub mod cfn_hup;
 pub mod cfn_init;
 pub mod cfn_init_cmd;
 pub mod cfn_wire;
+pub mod cloud_init;
 pub mod cmd_processor;
 pub mod common;
 pub mod eb_cfn_init;

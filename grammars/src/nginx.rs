@@ -1,5 +1,5 @@
 //! nginx's `/var/log/nginx/access.log` in Elastic Beanstalk's `main` format
-//! (FORMATS.md §4.2) and `/var/log/nginx/error.log`.
+//! (docs/formats.md "nginx access.log") and `/var/log/nginx/error.log`.
 //!
 //! <pre>
 //! access-line = client SP "-" SP user SP "[" time-local "]" SP

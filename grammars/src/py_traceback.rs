@@ -1,4 +1,4 @@
-//! Python tracebacks that follow a `log.exception(...)` record (FORMATS.md §1.3 rule 1).
+//! Python tracebacks that follow a `log.exception(...)` record (docs/formats.md "cfn-* multi-line rules", rule 1).
 //!
 //! <pre>
 //! traceback = "Traceback (most recent call last):" LF 1*frame exception

@@ -160,7 +160,7 @@ pub struct SentMessage {
     pub result: Option<CommandResult>,
 }
 
-/// Parses a command result JSON (FORMATS.md §2.6) into a [`CommandResult`].
+/// Parses a command result JSON (docs/formats.md "Command result JSON") into a [`CommandResult`].
 ///
 /// ```
 /// use eblog_grammars::result_json::{parse_result_json, TimestampUnit};

@@ -1,4 +1,4 @@
-//! Exception chains written by `ElasticBeanstalk.format_exception` (FORMATS.md §2.2 rule 2),
+//! Exception chains written by `ElasticBeanstalk.format_exception` (docs/formats.md "Ruby multi-line rules", rule 2),
 //! found after `Command execution failed: ` and `Activity execution failed, because: `.
 //!
 //! <pre>

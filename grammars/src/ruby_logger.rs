@@ -1,5 +1,5 @@
 //! The line header of the legacy command processor's Ruby `Logger` formatter, shared by
-//! eb-commandprocessor.log and eb-activity.log (FORMATS.md §2.1).
+//! eb-commandprocessor.log and eb-activity.log (docs/formats.md "The Ruby Logger header").
 //!
 //! <pre>
 //! header    = "[" ruby-ts "]" SP severity SP pidfield ( ": " / "- [" path "] : " )
@@ -10,7 +10,7 @@
 //!
 //! eb-commandprocessor.log never writes a path; eb-activity.log always does. A message may
 //! continue on the following lines (the result JSON, exception chains, indented results):
-//! see FORMATS.md §2.2.
+//! see docs/formats.md "Ruby multi-line rules".
 
 use nom::bytes::complete::{tag, take_until, take_while, take_while1, take_while_m_n};
 use nom::character::complete::char;

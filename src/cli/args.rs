@@ -121,7 +121,7 @@ pub struct RecordFilterArgs {
     /// Only records of these formats (comma-separated or repeated); unlike --format, the
     /// formats are still detected.
     #[arg(long, value_enum, value_name = "FORMAT", value_delimiter = ',')]
-    pub only_format: Vec<FormatArg>,
+    pub only_format: Vec<crate::record::Format>,
 }
 
 /// `eblog show` flags.
@@ -227,7 +227,7 @@ pub enum SeverityArg {
 pub struct CommonArgs {
     /// Force the format instead of detecting it (by file name, then by content).
     #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<FormatArg>,
+    pub format: Option<crate::record::Format>,
     /// Keep secrets (credentials, signatures) in the output instead of redacting them.
     #[arg(long)]
     pub no_redact: bool,
@@ -338,50 +338,13 @@ pub struct FormatsArgs {
     pub kinds: bool,
 }
 
-/// The `--format` values (kept apart from the library's `Format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[allow(missing_docs)]
-pub enum FormatArg {
-    CfnHup,
-    CfnInit,
-    CfnInitCmd,
-    CfnWire,
-    CmdProcessor,
-    Activity,
-    Engine,
-    Hooks,
-    EbCfnInit,
-    Healthd,
-    HealthdDaemon,
-    NginxAccess,
-    NginxError,
-    WebStdout,
-    EbTools,
-    EbDockerProcess,
-    AppLog,
-}
+/// The `--format` values: every format's name, from its spec.
+impl ValueEnum for crate::record::Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Self::ALL
+    }
 
-impl From<FormatArg> for crate::record::Format {
-    fn from(arg: FormatArg) -> Self {
-        use crate::record::Format;
-        match arg {
-            FormatArg::CfnHup => Format::CfnHup,
-            FormatArg::CfnInit => Format::CfnInit,
-            FormatArg::CfnInitCmd => Format::CfnInitCmd,
-            FormatArg::CfnWire => Format::CfnWire,
-            FormatArg::CmdProcessor => Format::CmdProcessor,
-            FormatArg::Activity => Format::Activity,
-            FormatArg::Engine => Format::Engine,
-            FormatArg::Hooks => Format::Hooks,
-            FormatArg::EbCfnInit => Format::EbCfnInit,
-            FormatArg::Healthd => Format::Healthd,
-            FormatArg::HealthdDaemon => Format::HealthdDaemon,
-            FormatArg::NginxAccess => Format::NginxAccess,
-            FormatArg::NginxError => Format::NginxError,
-            FormatArg::WebStdout => Format::WebStdout,
-            FormatArg::EbTools => Format::EbTools,
-            FormatArg::EbDockerProcess => Format::DockerProcess,
-            FormatArg::AppLog => Format::AppLog,
-        }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
     }
 }

@@ -5,29 +5,13 @@
 //! is built from all of them).
 #![forbid(unsafe_code)]
 
-use crate::correlate::{Execution, Status};
+pub(super) use super::exec_table::{time_as, Empty, Row, TableStyle};
+
+use super::exec_table::{compact_time, human_duration, write_json, write_table};
+use crate::correlate::Execution;
 use crate::redact::Redactor;
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
-
-/// One row of the human table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Row {
-    /// Start, compact (`2022-06-14 16:27:47`, UTC), or `-`.
-    pub start: String,
-    /// The instance id, when the logs name it.
-    pub instance: Option<String>,
-    /// Where the logs came from (`samples/al2`, `bundle.zip!/var/log`).
-    pub host: String,
-    /// The command.
-    pub command: String,
-    /// How it ended.
-    pub status: Status,
-    /// `20.3s`.
-    pub duration: String,
-    /// The failing step's path, or empty.
-    pub failed_step: String,
-}
 
 /// The order of output: by start, executions with no start first; ties keep the order in
 /// which the hosts were correlated (the sort is stable).
@@ -62,15 +46,6 @@ pub(super) struct Collector {
 
 /// Which executions to keep (`--host`, `--grep`).
 pub(super) type ExecutionFilter = Box<dyn Fn(&Execution) -> bool + Send>;
-
-/// How the table is printed.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct TableStyle {
-    /// Colour the status.
-    pub colour: bool,
-    /// Fit to this width (`None`: `--wide`).
-    pub width: Option<usize>,
-}
 
 /// How the executions will be printed.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -177,17 +152,16 @@ impl Collector {
             Kept::All(mut all) => {
                 all.sort_by_key(sort_key);
                 if json {
-                    all.iter()
-                        .try_for_each(|e| super::commands::write_json(out, e))
+                    all.iter().try_for_each(|e| write_json(out, e))
                 } else {
                     let rows: Vec<Row> = all.iter().map(table_row).collect();
-                    super::commands::write_table(out, &rows, style, empty)
+                    write_table(out, &rows, style, empty)
                 }
             }
             Kept::Rows(mut rows) => {
                 rows.sort_by_key(|r| r.0);
                 let rows: Vec<Row> = rows.into_iter().map(|(_, r)| r).collect();
-                super::commands::write_table(out, &rows, style, empty)
+                write_table(out, &rows, style, empty)
             }
             Kept::Json {
                 file, mut index, ..
@@ -213,16 +187,6 @@ fn temporary(e: io::Error) -> io::Error {
     io::Error::new(e.kind(), format!("temporary file: {e}"))
 }
 
-/// What the table says when it has no rows: how many executions there were before
-/// `--failed`.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Empty {
-    /// Executions that passed the other filters.
-    pub seen: usize,
-    /// Whether `--failed` was given.
-    pub failed_only: bool,
-}
-
 /// The table's row of `e`.
 fn table_row(e: &Execution) -> Row {
     Row {
@@ -234,27 +198,15 @@ fn table_row(e: &Execution) -> Row {
         host: e.host.clone(),
         command: e.command.clone(),
         status: e.status,
-        duration: super::commands::human_duration(e.duration_ms),
+        duration: human_duration(e.duration_ms),
         failed_step: e.failed_step.clone().unwrap_or_default(),
-    }
-}
-
-/// `2022-06-14 16:27` (UTC, to the minute) of an RFC 3339 time; other text as it is.
-pub(super) fn compact_time(ts: &str) -> String {
-    time_as(ts, "%Y-%m-%d %H:%M")
-}
-
-/// An RFC 3339 time in UTC in `form`; other text as it is.
-pub(super) fn time_as(ts: &str, form: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(ts) {
-        Ok(dt) => dt.with_timezone(&chrono::Utc).format(form).to_string(),
-        Err(_) => ts.to_owned(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::correlate::Status;
 
     fn execution(host: &str, start_us: Option<i64>, status: Status) -> Execution {
         Execution {

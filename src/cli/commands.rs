@@ -2,23 +2,23 @@
 //! report) and for machines (`--json`), and the HTML timeline.
 
 use super::args::SeverityArg;
-use super::collect::{Collector, Empty, Form, Row, TableStyle};
+use super::collect::{Collector, Form, TableStyle};
+use super::exec_table::write_json;
+/// Kept here for `show deploys`, which reads them from this module.
+pub(super) use super::exec_table::{host_label, human_duration, status_style};
 use super::filters::record_filter;
-use super::table::{Cell, Keep, Shrink, Table};
 use super::{
     report_inputs, write_failed, CommandsArgs, DiagnoseArgs, Ui, EXIT_FAILURE, EXIT_FOUND_FAILURE,
     EXIT_OK,
 };
 use crate::correlate::diagnose::{Diagnosis, Severity};
-use crate::correlate::{
-    is_relevant, shapes_executions, slim, BoxedRecords, Correlator, Execution, Status,
-};
+use crate::correlate::{is_relevant, shapes_executions, slim, BoxedRecords, Correlator, Execution};
 use crate::filter::RecordFilter;
 use crate::pipeline::parse_buffer;
 use crate::record::Record;
 use crate::redact::Redactor;
 use crate::scan::{scan, ChunkSink, Encoder, ScanOptions, ScanSummary};
-use anstyle::{AnsiColor, Style};
+use anstyle::Style;
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 
@@ -320,190 +320,6 @@ pub(super) fn diagnose(args: &DiagnoseArgs, ui: &Ui) -> i32 {
     }
 }
 
-pub(super) fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, value)?;
-    out.write_all(b"\n")
-}
-
-pub(super) fn status_style(status: Status) -> Style {
-    let colour = match status {
-        Status::Success => AnsiColor::Green,
-        Status::Failure => AnsiColor::Red,
-        Status::Timeout => AnsiColor::Yellow,
-        Status::Incomplete | Status::Running | Status::Skipped => AnsiColor::BrightBlack,
-    };
-    Style::new().fg_color(Some(colour.into())).bold()
-}
-
-/// `1h02m`, `2m03s`, `12.5s`, `350ms`.
-pub(crate) fn human_duration(ms: Option<i64>) -> String {
-    let Some(ms) = ms else {
-        return "-".to_owned();
-    };
-    match ms {
-        ms if ms < 1_000 => format!("{ms}ms"),
-        ms if ms < 60_000 => format!("{:.1}s", ms as f64 / 1000.0),
-        ms if ms < 3_600_000 => format!("{}m{:02}s", ms / 60_000, (ms % 60_000) / 1000),
-        ms => format!("{}h{:02}m", ms / 3_600_000, (ms % 3_600_000) / 60_000),
-    }
-}
-
-/// The human table of `rows`, fitted to `style.width` (FAILED STEP gives way first,
-/// then COMMAND); a HOST column when an instance id is missing or one instance's logs
-/// came from two places.
-pub(super) fn write_table(
-    out: &mut impl Write,
-    rows: &[Row],
-    style: TableStyle,
-    empty: Empty,
-) -> io::Result<()> {
-    if rows.is_empty() {
-        return match (empty.failed_only, empty.seen) {
-            (_, 0) => writeln!(out, "no command executions found"),
-            (true, n) => writeln!(out, "no failed executions ({n} in all)"),
-            // Not reached: executions seen and not failed-only are rows.
-            (false, n) => writeln!(out, "no command executions shown ({n} in all)"),
-        };
-    }
-    let with_host = needs_host_column(rows);
-    let labels = if with_host {
-        short_labels(rows.iter().map(|r| r.host.as_str()))
-    } else {
-        std::collections::BTreeMap::new()
-    };
-    let mut table = Table {
-        header: vec!["START (UTC)", "INSTANCE"],
-        rows: Vec::new(),
-    };
-    if with_host {
-        table.header.push("HOST");
-    }
-    table
-        .header
-        .extend(["COMMAND", "STATUS", "TOOK", "FAILED STEP"]);
-    for row in rows {
-        let mut cells = vec![
-            Cell::plain(row.start.as_str()),
-            Cell::plain(row.instance.as_deref().unwrap_or("-")),
-        ];
-        if with_host {
-            let label = labels.get(row.host.as_str()).cloned();
-            cells.push(Cell::plain(label.unwrap_or_else(|| host_label(&row.host))));
-        }
-        cells.extend([
-            Cell::plain(row.command.as_str()),
-            Cell {
-                text: row.status.name().to_owned(),
-                style: status_style(row.status),
-            },
-            Cell::plain(row.duration.as_str()),
-            Cell::plain(row.failed_step.as_str()),
-        ]);
-        table.rows.push(cells);
-    }
-    let shrink = shrink_steps(table.header.len(), with_host);
-    out.write_all(table.render(style.width, &shrink, style.colour).as_bytes())
-}
-
-/// How the table gives way when it does not fit: HOST (its start kept) to 16 columns, FAILED STEP (its
-/// end kept: the failing hook or command) to 24, COMMAND to 13 (`CMD-AppDeploy`), then
-/// all three down to their headers, and last below them: an 80-column terminal holds
-/// every table.
-fn shrink_steps(columns: usize, with_host: bool) -> Vec<Shrink> {
-    let failed = columns - 1;
-    let command = columns - 4;
-    let step = |column, floor, keep| Shrink {
-        column,
-        floor,
-        keep,
-    };
-    let host = |floor| with_host.then(|| step(2, floor, Keep::Start));
-    [
-        host(16),
-        Some(step(failed, 24, Keep::End)),
-        Some(step(command, 13, Keep::Start)),
-        Some(step(failed, 12, Keep::End)),
-        host(8),
-        Some(step(command, 10, Keep::Start)),
-        Some(step(failed, 11, Keep::End)),
-        host(4),
-        Some(step(command, 7, Keep::Start)),
-        Some(step(failed, 6, Keep::End)),
-        Some(step(command, 6, Keep::Start)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
-}
-
-/// Whether the instance column alone cannot tell the rows' hosts apart: an execution
-/// without an instance id, or one instance id under two hosts (two copies of its logs).
-fn needs_host_column(rows: &[Row]) -> bool {
-    let mut hosts: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
-    for row in rows {
-        let Some(id) = row.instance.as_deref() else {
-            return true;
-        };
-        match hosts.insert(id, row.host.as_str()) {
-            Some(other) if other != row.host => return true,
-            _ => {}
-        }
-    }
-    false
-}
-
-/// The shortest label of each host that still tells it from the others: the last parts
-/// of its [`host_label`] (`al2023` for `samples/al2023`, `i-1/var/log`'s `i-1`), more of
-/// them where two hosts end alike.
-fn short_labels<'h>(
-    hosts: impl Iterator<Item = &'h str>,
-) -> std::collections::BTreeMap<&'h str, String> {
-    let mut full: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
-    for host in hosts {
-        full.entry(host).or_insert_with(|| host_label(host));
-    }
-    let tail = |label: &str, parts: usize| -> String {
-        let pieces: Vec<&str> = label.split('/').collect();
-        pieces[pieces.len().saturating_sub(parts)..].join("/")
-    };
-    let most = full
-        .values()
-        .map(|l| l.split('/').count())
-        .max()
-        .unwrap_or(1);
-    let mut labels = std::collections::BTreeMap::new();
-    for (host, label) in &full {
-        let short = (1..=most)
-            .map(|parts| tail(label, parts))
-            .find(|candidate| {
-                full.iter()
-                    .filter(|(other, _)| *other != host)
-                    .all(|(_, l)| tail(l, candidate.split('/').count()) != *candidate)
-            })
-            .unwrap_or_else(|| label.clone());
-        labels.insert(*host, short);
-    }
-    labels
-}
-
-/// A host as people read it: its log directory without the trailing `/var/log`; for a
-/// bundle, the bundle's file name and the place inside it (`cloudwatch.txt!orders-api`).
-pub(super) fn host_label(host: &str) -> String {
-    if let Some((outer, inner)) = host.split_once('!') {
-        let file = outer.rsplit('/').next().unwrap_or(outer);
-        let inner = inner.strip_suffix("/var/log").unwrap_or(inner);
-        let last = inner.rsplit('/').find(|part| !part.is_empty());
-        return match last {
-            Some(last) => format!("{file}!{last}"),
-            None => file.to_owned(),
-        };
-    }
-    match host.strip_suffix("/var/log").unwrap_or(host) {
-        "" | "." => "./".to_owned(),
-        s => s.to_owned(),
-    }
-}
-
 /// The report of `diagnoses`; `(total, narrowed)`: executions in the time window, and
 /// whether `--host`/`--grep` chose among them.
 fn write_report(
@@ -620,45 +436,5 @@ fn redact_diagnosis(d: &mut Diagnosis, redactor: &Redactor) {
     }
     for hint in &mut d.hints {
         redact(&mut hint.message);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hosts_read_short() {
-        assert_eq!(host_label("fleet/i-1/var/log"), "fleet/i-1");
-        assert_eq!(host_label("."), "./");
-        assert_eq!(
-            host_label("b/cloudwatch.txt!/aws/elasticbeanstalk/orders-api-prod"),
-            "cloudwatch.txt!orders-api-prod"
-        );
-        assert_eq!(host_label("b/tail-bundle.txt!"), "tail-bundle.txt");
-        assert_eq!(host_label("x.zip!/var/log"), "x.zip");
-    }
-
-    #[test]
-    fn host_labels_are_as_short_as_they_can_be() {
-        let hosts = [
-            "samples",
-            "samples/al2",
-            "fleet/a/i-1/var/log",
-            "fleet/b/i-1/var/log",
-            "b/tail-bundle.txt!",
-        ];
-        let labels = short_labels(hosts.into_iter());
-        let got: Vec<&str> = hosts.iter().map(|h| labels[h].as_str()).collect();
-        assert_eq!(got, ["samples", "al2", "a/i-1", "b/i-1", "tail-bundle.txt"]);
-    }
-
-    #[test]
-    fn durations_read_like_people_write_them() {
-        assert_eq!(human_duration(Some(350)), "350ms");
-        assert_eq!(human_duration(Some(12_500)), "12.5s");
-        assert_eq!(human_duration(Some(123_000)), "2m03s");
-        assert_eq!(human_duration(Some(3_720_000)), "1h02m");
-        assert_eq!(human_duration(None), "-");
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{RecordFilterArgs, WindowArgs, EXIT_USAGE};
 use crate::filter::{grep_pattern, kind_named, parse_time, RecordFilter};
-use crate::record::{Format, Severity};
+use crate::record::Severity;
 
 /// The filter of `window` and `records` (`None`: no record flags, as for `commands`).
 ///
@@ -41,11 +41,7 @@ pub(super) fn record_filter(
             .kinds
             .push(kind_named(kind.trim()).map_err(|e| usage("--kind", e))?);
     }
-    filter.formats = records
-        .only_format
-        .iter()
-        .map(|&f| Format::from(f))
-        .collect();
+    filter.formats.clone_from(&records.only_format);
     Ok(filter)
 }
 
@@ -64,13 +60,13 @@ mod tests {
         let records = RecordFilterArgs {
             level: Some("WARNING".into()),
             kind: vec!["command_failed".into(), "error".into()],
-            only_format: vec![super::super::FormatArg::Engine],
+            only_format: vec![crate::record::Format::Engine],
         };
         let filter = record_filter(&window, Some(&records)).unwrap();
         assert_eq!(filter.since, Some(1_655_164_800_000_000));
         assert_eq!(filter.min_severity, Some(Severity::Warn));
         assert_eq!(filter.kinds, vec!["command_failed", "error"]);
-        assert_eq!(filter.formats, vec![Format::Engine]);
+        assert_eq!(filter.formats, vec![crate::record::Format::Engine]);
         assert_eq!(filter.hosts, vec!["i-0d7e".to_owned()]);
         assert!(filter.grep.is_some_and(|re| re.is_match("INSTALL")));
     }

@@ -8,6 +8,7 @@
 mod args;
 mod collect;
 mod commands;
+mod exec_table;
 mod filters;
 mod install;
 mod parse;
@@ -17,9 +18,9 @@ mod table;
 mod ui;
 
 pub use args::{
-    Cli, ColorArg, Command, CommandsArgs, CommonArgs, CompletionsArgs, DiagnoseArgs, FormatArg,
-    FormatsArgs, ManArgs, ParseArgs, ParseOutput, RecordFilterArgs, ScanArgs, ScanOutput, ShowArgs,
-    WindowArgs, VERSION,
+    Cli, ColorArg, Command, CommandsArgs, CommonArgs, CompletionsArgs, DiagnoseArgs, FormatsArgs,
+    ManArgs, ParseArgs, ParseOutput, RecordFilterArgs, ScanArgs, ScanOutput, ShowArgs, WindowArgs,
+    VERSION,
 };
 pub use ui::Ui;
 
@@ -77,7 +78,7 @@ fn options(common: &CommonArgs) -> Result<(ScanOptions, Option<Redactor>), i32> 
     })?;
     let now = chrono::Utc::now();
     let parse = ParseOptions {
-        format: common.format.map(Format::from),
+        format: common.format,
         zone,
         // Stdin has no modification time: it is being written now.
         written: Some((chrono::Datelike::year(&now), chrono::Datelike::month(&now))),

@@ -1,4 +1,4 @@
-//! eb-activity.log messages → events (FORMATS.md §2.5).
+//! eb-activity.log messages → events (docs/formats.md "eb-activity.log").
 
 use super::generic::exceptions;
 use super::{Found, Message};

@@ -1,4 +1,4 @@
-//! cfn-hup.log messages → events (FORMATS.md §1.5).
+//! cfn-hup.log messages → events (docs/formats.md "cfn-hup.log").
 
 use super::generic::python_error;
 use super::{Found, Message};

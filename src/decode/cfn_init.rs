@@ -1,5 +1,5 @@
-//! cfn-init.log, cfn-init-cmd.log and eb-cfn-init.log messages → events (FORMATS.md §1.6,
-//! §1.7, §3.5).
+//! cfn-init.log, cfn-init-cmd.log and eb-cfn-init.log messages → events (docs/formats.md
+//! "cfn-init.log", "cfn-init-cmd.log", "eb-cfn-init.log").
 
 use super::generic::python_error;
 use super::{Found, Message};

@@ -1,4 +1,4 @@
-//! cfn-wire.log messages → events (FORMATS.md §1.8).
+//! cfn-wire.log messages → events (docs/formats.md "cfn-wire.log").
 
 use super::{Found, Message};
 use crate::record::Event;

@@ -1,4 +1,4 @@
-//! eb-commandprocessor.log messages → events (FORMATS.md §2.4).
+//! eb-commandprocessor.log messages → events (docs/formats.md "eb-commandprocessor.log").
 
 use super::generic::exceptions;
 use super::{Found, Message};

@@ -1,4 +1,4 @@
-//! eb-engine.log and eb-hooks.log messages → events (FORMATS.md §3.2–3.4).
+//! eb-engine.log and eb-hooks.log messages → events (docs/formats.md "eb-engine.log", "eb-hooks.log").
 
 use super::{Found, Message};
 use crate::record::Event;

@@ -1,5 +1,5 @@
 //! The web tier beside the agents → events: nginx's access and error logs, healthd's
-//! request log and the application's web.stdout.log (FORMATS.md §4).
+//! request log and the application's web.stdout.log (docs/formats.md "The web tier").
 
 use super::{Found, Message};
 use crate::record::Event;

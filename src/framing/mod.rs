@@ -2,7 +2,7 @@
 //! which format a file holds.
 //!
 //! A record is a header line plus every following line that is not a header line of the
-//! same format (FORMATS.md §1.3, §2.2). Lines before the first header cannot belong to a
+//! same format (docs/formats.md, "cfn-* multi-line rules", "Ruby multi-line rules"). Lines before the first header cannot belong to a
 //! record and each becomes an `unparsed` span of its own. Every byte belongs to exactly one
 //! span: spans are contiguous and together cover the input.
 #![forbid(unsafe_code)]
@@ -17,58 +17,20 @@ use eblog_grammars::common::trim_eol;
 
 /// Whether `line` (without its line terminator) starts a record of `format`.
 pub fn is_header(format: Format, line: &[u8]) -> bool {
-    use eblog_grammars::{amzn, eb_cfn_init, engine, healthd, nginx, ruby_logger, web_stdout};
-    match format {
-        Format::CfnHup | Format::CfnInit | Format::CfnWire | Format::CfnInitCmd => {
-            amzn::is_header(line)
-        }
-        Format::CmdProcessor | Format::Activity => ruby_logger::is_header(line),
-        Format::Engine | Format::Hooks => engine::is_header(line),
-        // Script lines, xtrace lines and taillog blocks each start a record; raw tool
-        // output continues the one before.
-        Format::EbCfnInit => {
-            eb_cfn_init::is_header(line)
-                || std::str::from_utf8(line).is_ok_and(|l| {
-                    matches!(
-                        eb_cfn_init::classify_raw_line(l),
-                        eb_cfn_init::RawLine::Xtrace { .. }
-                            | eb_cfn_init::RawLine::TaillogStart { .. }
-                    )
-                })
-        }
-        Format::Healthd => healthd::parse_appstat_line(line).is_some(),
-        Format::HealthdDaemon => healthd::is_daemon_header(line),
-        Format::NginxAccess => nginx::parse_access_line(line).is_some(),
-        Format::NginxError => nginx::is_error_header(line),
-        Format::WebStdout => web_stdout::is_header(line),
-        Format::EbTools => amzn::is_header(line) || engine::is_header(line),
-        Format::DockerProcess => engine::is_header(line),
-        // Every line the application writes is a record of its own.
-        Format::AppLog => true,
-    }
+    (format.spec().framing.is_header)(line)
 }
 
 /// Whether every line of `format` is a record of its own (no continuation lines): a line
 /// that is not a header is then `unparsed` by itself rather than glued to the one before.
 pub fn is_line_per_record(format: Format) -> bool {
-    matches!(
-        format,
-        Format::CfnInitCmd
-            | Format::Healthd
-            | Format::NginxAccess
-            | Format::WebStdout
-            | Format::AppLog
-    )
+    format.spec().framing.line_per_record
 }
 
 /// Whether free text outside records is expected in `format` (hooks and bootstrap scripts
 /// write raw output; Ruby's Logger opens a new file with a `# Logfile created` line):
 /// such lines become `other` records, not `unparsed`.
 pub fn allows_free_text(format: Format) -> bool {
-    matches!(
-        format,
-        Format::Hooks | Format::EbCfnInit | Format::HealthdDaemon | Format::EbTools
-    )
+    format.spec().framing.free_text
 }
 
 /// What a span of bytes is.

@@ -74,22 +74,33 @@ pub fn expand(path: &Path, explicit: bool, each: &mut dyn FnMut(Result<Unit, Inp
 }
 
 fn walk(dir: &Path, each: &mut dyn FnMut(Result<Unit, InputError>)) {
-    let walker = walkdir::WalkDir::new(dir)
+    for file in walk_files(dir) {
+        match file {
+            Ok(path) => expand(&path, false, each),
+            Err(e) => each(Err(e)),
+        }
+    }
+}
+
+/// The files under `dir`, in file-name order, links followed: the one directory walker
+/// (`parse`, `commands` and `scan` read directories through it). An entry that cannot be
+/// read, or a link that loops, comes back as an error in its place.
+pub fn walk_files(dir: &Path) -> impl Iterator<Item = Result<PathBuf, InputError>> + '_ {
+    walkdir::WalkDir::new(dir)
         .follow_links(true)
-        .sort_by_file_name();
-    for entry in walker {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() => expand(entry.path(), false, each),
-            Ok(_) => {}
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(move |entry| match entry {
+            Ok(entry) if entry.file_type().is_file() => Some(Ok(entry.into_path())),
+            Ok(_) => None,
             Err(e) => {
                 let source = e.path().unwrap_or(dir).to_string_lossy().into_owned();
                 let error = e
                     .into_io_error()
                     .unwrap_or_else(|| io::Error::other("filesystem loop"));
-                each(Err(InputError { source, error }));
+                Some(Err(InputError { source, error }))
             }
-        }
-    }
+        })
 }
 
 /// Turns a file's bytes into units: unzips a zip bundle, gunzips a gzip file, or passes

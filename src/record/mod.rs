@@ -1,5 +1,5 @@
 //! The record model: one [`Record`] per log record, with the envelope every format shares
-//! (DESIGN.md "Records") and a typed, kind-specific [`Event`].
+//! (docs/architecture.md "A record's path") and a typed, kind-specific [`Event`].
 //!
 //! The JSON field names are a public contract: `source`, `line`, `end_line`, `offset`,
 //! `bytes`, `format`, `ts`, `level`, `pid`, `activity`, `kind` and the kind's own fields,
@@ -15,148 +15,54 @@ pub use kinds::{KindDoc, KINDS};
 pub use severity::Severity;
 
 use serde::Serialize;
-use std::fmt;
 use std::sync::Arc;
 
-/// The log formats eblog reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+/// The log formats eblog reads. What each one is (its name, paths, framing, decoder)
+/// is in its [`crate::formats`] module, found through `Format::spec`; records and JSON
+/// carry the format's name (`"cfn-hup"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
     /// `/var/log/cfn-hup.log` (aws-cfn-bootstrap's cfn-hup daemon).
-    #[serde(rename = "cfn-hup")]
     CfnHup,
     /// `/var/log/cfn-init.log`.
-    #[serde(rename = "cfn-init")]
     CfnInit,
     /// `/var/log/cfn-init-cmd.log` (one record per command output line).
-    #[serde(rename = "cfn-init-cmd")]
     CfnInitCmd,
     /// `/var/log/cfn-wire.log` (HTTP responses of the cfn clients).
-    #[serde(rename = "cfn-wire")]
     CfnWire,
     /// `/var/log/eb-commandprocessor.log` (legacy Ruby command processor).
-    #[serde(rename = "cmd-processor")]
     CmdProcessor,
     /// `/var/log/eb-activity.log` (legacy activity log).
-    #[serde(rename = "activity")]
     Activity,
     /// `/var/log/eb-engine.log` (Amazon Linux 2/2023 platform engine).
-    #[serde(rename = "engine")]
     Engine,
     /// `/var/log/eb-hooks.log` (platform hooks: engine-style lines and free text).
-    #[serde(rename = "hooks")]
     Hooks,
     /// `/var/log/eb-cfn-init.log` (the bootstrap scripts' output).
-    #[serde(rename = "eb-cfn-init")]
     EbCfnInit,
     /// `/var/log/nginx/healthd/application.log.*` (healthd's request log).
-    #[serde(rename = "healthd")]
     Healthd,
     /// `/var/log/healthd/daemon.log`.
-    #[serde(rename = "healthd-daemon")]
     HealthdDaemon,
     /// `/var/log/nginx/access.log`.
-    #[serde(rename = "nginx-access")]
     NginxAccess,
     /// `/var/log/nginx/error.log`.
-    #[serde(rename = "nginx-error")]
     NginxError,
     /// `/var/log/web.stdout.log` (the application's output through syslog).
-    #[serde(rename = "web-stdout")]
     WebStdout,
     /// `/var/log/eb-tools.log` and `/var/log/eb-publish-logs.log` (EB's log publishing and
     /// tools: cfn-hup's layout on legacy hosts, the engine's on Amazon Linux 2/2023).
-    #[serde(rename = "eb-tools")]
     EbTools,
     /// `/var/log/eb-docker-process.log` (the Docker platform's process manager, in the
     /// engine's layout; no command execution of its own).
-    #[serde(rename = "eb-docker-process")]
     DockerProcess,
     /// An application's own log, one `app_output` record per line, stamped where the
     /// line starts with a time: `nodejs/nodejs.log`, `containers/*-stdouterr.log`,
     /// `eb-docker/containers/eb-current-app/*`, `tomcat/catalina.*`, `web-1.log`,
     /// `docker-events.log`, `ecs/ecs-agent.log`, `ecs/ecs-init.log`.
-    #[serde(rename = "app-log")]
     AppLog,
-}
-
-impl Format {
-    /// Every format, in the order `eblog formats` lists them.
-    pub const ALL: [Format; 17] = [
-        Format::CfnHup,
-        Format::CfnInit,
-        Format::CfnInitCmd,
-        Format::CfnWire,
-        Format::CmdProcessor,
-        Format::Activity,
-        Format::Engine,
-        Format::Hooks,
-        Format::EbCfnInit,
-        Format::Healthd,
-        Format::HealthdDaemon,
-        Format::NginxAccess,
-        Format::NginxError,
-        Format::WebStdout,
-        Format::EbTools,
-        Format::DockerProcess,
-        Format::AppLog,
-    ];
-
-    /// The name used in records and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::CfnHup => "cfn-hup",
-            Format::CfnInit => "cfn-init",
-            Format::CfnInitCmd => "cfn-init-cmd",
-            Format::CfnWire => "cfn-wire",
-            Format::CmdProcessor => "cmd-processor",
-            Format::Activity => "activity",
-            Format::Engine => "engine",
-            Format::Hooks => "hooks",
-            Format::EbCfnInit => "eb-cfn-init",
-            Format::Healthd => "healthd",
-            Format::HealthdDaemon => "healthd-daemon",
-            Format::NginxAccess => "nginx-access",
-            Format::NginxError => "nginx-error",
-            Format::WebStdout => "web-stdout",
-            Format::EbTools => "eb-tools",
-            Format::DockerProcess => "eb-docker-process",
-            Format::AppLog => "app-log",
-        }
-    }
-
-    /// The file the format is usually found in.
-    pub fn usual_path(self) -> &'static str {
-        match self {
-            Format::CfnHup => "/var/log/cfn-hup.log",
-            Format::CfnInit => "/var/log/cfn-init.log",
-            Format::CfnInitCmd => "/var/log/cfn-init-cmd.log",
-            Format::CfnWire => "/var/log/cfn-wire.log",
-            Format::CmdProcessor => "/var/log/eb-commandprocessor.log",
-            Format::Activity => "/var/log/eb-activity.log",
-            Format::Engine => "/var/log/eb-engine.log",
-            Format::Hooks => "/var/log/eb-hooks.log",
-            Format::EbCfnInit => "/var/log/eb-cfn-init.log",
-            Format::Healthd => "/var/log/nginx/healthd/application.log.YYYY-MM-DD-HH",
-            Format::HealthdDaemon => "/var/log/healthd/daemon.log",
-            Format::NginxAccess => "/var/log/nginx/access.log",
-            Format::NginxError => "/var/log/nginx/error.log",
-            Format::WebStdout => "/var/log/web.stdout.log",
-            Format::EbTools => "/var/log/eb-tools.log",
-            Format::DockerProcess => "/var/log/eb-docker-process.log",
-            Format::AppLog => "/var/log/nodejs/nodejs.log",
-        }
-    }
-
-    /// Looks a format up by its [`name`](Format::name).
-    pub fn from_name(name: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.name() == name)
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
+    /// `/var/log/cloud-init.log` (cloud-init's own log of the instance's boot).
+    CloudInit,
 }
 
 /// One log record: a header line and its continuation lines, or a run of bytes that is

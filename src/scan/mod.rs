@@ -158,27 +158,13 @@ fn discover(paths: &[PathBuf]) -> Vec<Result<Job, (String, io::Error)>> {
     let mut jobs = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => {
-                for entry in walkdir::WalkDir::new(path)
-                    .follow_links(true)
-                    .sort_by_file_name()
-                {
-                    match entry {
-                        Ok(e) if e.file_type().is_file() => jobs.push(Ok(Job {
-                            path: e.into_path(),
-                            explicit: false,
-                        })),
-                        Ok(_) => {}
-                        Err(e) => {
-                            let source = e.path().unwrap_or(path).to_string_lossy().into_owned();
-                            let error = e
-                                .into_io_error()
-                                .unwrap_or_else(|| io::Error::other("filesystem loop"));
-                            jobs.push(Err((source, error)));
-                        }
-                    }
-                }
-            }
+            Ok(meta) if meta.is_dir() => jobs.extend(crate::input::walk_files(path).map(|f| {
+                f.map(|path| Job {
+                    path,
+                    explicit: false,
+                })
+                .map_err(|e| (e.source, e.error))
+            })),
             Ok(_) => jobs.push(Ok(Job {
                 path: path.clone(),
                 explicit: true,
@@ -314,18 +300,16 @@ fn is_cut_line(format: Option<Format>, line: &[u8]) -> bool {
         return false;
     }
     match format {
-        Format::Engine | Format::Hooks | Format::DockerProcess => {
-            eblog_grammars::engine::parse_header(line)
-                .ok()
-                .and_then(|(message, _)| std::str::from_utf8(message).ok())
-                .and_then(eblog_grammars::engine::parse_message)
-                .is_some_and(|m| {
-                    !matches!(
-                        m,
-                        eblog_grammars::engine::EngineMessage::RunningCommand { .. }
-                    )
-                })
-        }
+        _ if format.spec().framing.output_follows_run => eblog_grammars::engine::parse_header(line)
+            .ok()
+            .and_then(|(message, _)| std::str::from_utf8(message).ok())
+            .and_then(eblog_grammars::engine::parse_message)
+            .is_some_and(|m| {
+                !matches!(
+                    m,
+                    eblog_grammars::engine::EngineMessage::RunningCommand { .. }
+                )
+            }),
         _ => true,
     }
 }

@@ -9,7 +9,7 @@ use super::source::{Region, RegionReader};
 use super::{next_cut, next_line_where, Encoder, InputReport, Job, Planner, Task};
 use crate::decode::Context;
 use crate::framing::{wrapper, DETECT_WINDOW};
-use crate::pipeline::{choose_format, infer_year, is_foreign};
+use crate::pipeline::{choose_format, is_foreign};
 use crate::record::Format;
 use flate2::read::MultiGzDecoder;
 use std::io::{self, BufRead, BufReader, Read, Seek};
@@ -384,13 +384,13 @@ impl<E: Encoder> Planner<'_, '_, E> {
             });
             return None;
         }
-        let mut ctx = Context::new(&names.source, format, self.options.parse.zone);
-        if format == Some(Format::WebStdout) {
-            ctx.year = infer_year(head)
-                .or_else(|| crate::pipeline::year_from_name(&names.source))
-                .or(names.written)
-                .or(self.options.parse.written);
-        }
+        let facts = crate::formats::FileFacts {
+            head,
+            name: Some(&names.source),
+            written: names.written.or(self.options.parse.written),
+        };
+        let ctx =
+            crate::formats::file_context(&names.source, format, self.options.parse.zone, &facts);
         Some(Arc::new(ctx))
     }
 
@@ -579,7 +579,7 @@ fn next_safe_record(
     format: Option<Format>,
 ) -> Option<usize> {
     use eblog_grammars::engine::{parse_header, parse_message, EngineMessage};
-    let Some(f @ (Format::Engine | Format::Hooks | Format::DockerProcess)) = format else {
+    let Some(f) = format.filter(|f| f.spec().framing.output_follows_run) else {
         return next_header(buf, target, format);
     };
     let mut in_run = false;

@@ -197,7 +197,7 @@ fn directories_skip_unknown_files_but_named_files_are_parsed() {
         log.join("eb-engine.log"),
     )
     .unwrap();
-    for other in ["messages", "cron", "yum.log", "cloud-init.log"] {
+    for other in ["messages", "cron", "yum.log", "cloud-init-output.log"] {
         std::fs::write(
             log.join(other),
             "Sep 14 17:51:06 kernel: hello\nnot a log line\n",

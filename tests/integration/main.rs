@@ -10,6 +10,7 @@ mod follow;
 mod hardening;
 mod human;
 mod inputs;
+mod layers;
 mod properties;
 mod readme;
 mod recipes;

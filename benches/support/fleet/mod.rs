@@ -10,7 +10,7 @@
 //!   `nginx/error.log`, hourly `nginx/healthd/application.log.YYYY-MM-DD-HH`,
 //!   `healthd/daemon.log` and `web.stdout.log`.
 //!
-//! The text follows the templates of `samples/` (and `shared/formats/FORMATS.md`), with
+//! The text follows the templates of `samples/` (and `docs/formats.md`), with
 //! every id, time, name and output drawn from a hand-written splitmix64 generator: the
 //! output depends only on the seed, the size and the instance count. Each instance lives
 //! through one timeline (clocks only advance), so its files tell one story: cfn-hup

@@ -1,4 +1,4 @@
-//! Message templates of cfn-init.log (FORMATS.md §1.6, Appendix A): what follows the
+//! Message templates of cfn-init.log (docs/formats.md "cfn-init.log"): what follows the
 //! `amzn` header on the first line of a record written by the `cfn-init` process
 //! (loggers `root`, `cfn.init`, `cfn.client`).
 //!

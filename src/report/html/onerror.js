@@ -1,0 +1,1 @@
+window.onerror=function(m,s,l,c){var t=String(m)+' ('+l+':'+c+')';if(document.body){document.body.dataset.jsError=t;}else{document.documentElement.setAttribute('data-js-error',t);}};
