@@ -344,7 +344,11 @@ impl<'a> Legacy<'a> {
         let c = &self.creds;
         // An instance whose cfn-hup an operator restarted from a login shell (every other
         // one) passes that shell's environment on: 36 keys and a long LS_COLORS.
-        let shell_env = if inst.index % 2 == 1 { LOGIN_SHELL_ENV } else { "" };
+        let shell_env = if inst.index % 2 == 1 {
+            LOGIN_SHELL_ENV
+        } else {
+            ""
+        };
         amzn(v, t, "DEBUG").s("Action environment: {'UPSTART_EVENTS': 'runlevel', 'PATH': '/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin', ").s(shell_env).s("'RESULT_QUEUE': u'")
             .s(&env.result_queue).s("', 'DISPATCHER_ID': u'").s(&env.stack_arn)
             .s("', 'LANG': 'en_US.UTF-8', 'TERM': 'linux', 'SHLVL': '1', 'LISTENER_ID': u'").s(&inst.id)
