@@ -285,3 +285,4 @@ def host_of(source: str) -> str:
     instance's ``/var/log`` is one host.
     """
     return _eblog.host_of(os.fspath(source))
+from . import spark  # noqa: E402,F401  (imports pyspark only when called)
