@@ -110,7 +110,10 @@ mod tests {
     #[test]
     fn parses_k_of_n_and_refuses_the_rest() {
         assert_eq!("2/3".parse::<Shard>(), Ok(Shard { index: 2, count: 3 }));
-        assert_eq!("1/1".parse::<Shard>().map(|s| s.to_string()), Ok("1/1".into()));
+        assert_eq!(
+            "1/1".parse::<Shard>().map(|s| s.to_string()),
+            Ok("1/1".into())
+        );
         for bad in ["0/3", "4/3", "1/0", "3", "a/b", "1/3/4", "", "-1/3"] {
             assert!(bad.parse::<Shard>().is_err(), "{bad} parsed");
         }

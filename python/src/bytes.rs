@@ -55,7 +55,9 @@ fn units(file: File, each: &mut dyn FnMut(Unit) -> io::Result<()>) -> io::Result
 pub fn records(file: File, options: &Options) -> io::Result<Vec<RecordBatch>> {
     let mut records: Vec<Record> = Vec::new();
     let parse = options.scan.parse;
-    units(file, &mut |unit| parse_unit(&unit, parse, &mut records).map(|_| ()))?;
+    units(file, &mut |unit| {
+        parse_unit(&unit, parse, &mut records).map(|_| ())
+    })?;
     records
         .chunks(MAX_ROW_GROUP_ROWS)
         .map(|chunk| records_batch(chunk, options.redactor.as_ref()))

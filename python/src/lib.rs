@@ -60,7 +60,10 @@ fn parse_bytes_stream(
             bytes::records(file, &options)
         })
         .map_err(|e| PyOSError::new_err(e.to_string()))?;
-    Ok(Stream::batches(eblog::sink::parquet::records_schema(), batches))
+    Ok(Stream::batches(
+        eblog::sink::parquet::records_schema(),
+        batches,
+    ))
 }
 
 /// The command executions of `paths`, correlated host by host as `eblog scan` builds its

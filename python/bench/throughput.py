@@ -1,6 +1,6 @@
 """Throughput of the Python API and of the Spark reader against the CLI, on one fleet.
 
-    python python/bench.py FLEET [--rounds 3] [--eblog target/release/eblog]
+    python python/bench/throughput.py FLEET [--rounds 3] [--eblog target/release/eblog]
 
 Runs, back to back in each round (so that the load of a shared machine hits all alike):
 `eblog scan FLEET -j 2` (Parquet dataset), `eblog.read_table(FLEET, threads=2)`,
