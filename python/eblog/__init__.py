@@ -58,16 +58,16 @@ _INPUTS_DOC = """\
     every byte is in exactly one record, exactly as with ``eblog parse``."""
 
 _OPTIONS_DOC = """\
-    format: force this format instead of detecting it (``eblog --format``): one of
-        ``cfn-hup``, ``cfn-init``, ``cfn-init-cmd``, ``cfn-wire``, ``cmd-processor``,
-        ``activity``, ``engine``, ``hooks``, ``eb-cfn-init``, ``healthd``,
-        ``healthd-daemon``, ``nginx-access``, ``nginx-error``, ``web-stdout``,
-        ``eb-tools``, ``eb-docker-process``, ``app-log``.
-    redact: redact secrets (keys, passwords, tokens, credentials) in every text column,
-        as the CLI does unless ``--no-redact``; ``False`` keeps them.
-    tz: time zone of the cfn-* logs' local-time stamps (``--tz``): ``UTC`` (the
-        default, what EB instances use), ``+HH:MM``, or an IANA name
-        (``Europe/Berlin``). The Ruby logs are UTC already."""
+        format: force this format instead of detecting it (``eblog --format``): one of
+            ``cfn-hup``, ``cfn-init``, ``cfn-init-cmd``, ``cfn-wire``, ``cmd-processor``,
+            ``activity``, ``engine``, ``hooks``, ``eb-cfn-init``, ``healthd``,
+            ``healthd-daemon``, ``nginx-access``, ``nginx-error``, ``web-stdout``,
+            ``eb-tools``, ``eb-docker-process``, ``app-log``.
+        redact: redact secrets (keys, passwords, tokens, credentials) in every text column,
+            as the CLI does unless ``--no-redact``; ``False`` keeps them.
+        tz: time zone of the cfn-* logs' local-time stamps (``--tz``): ``UTC`` (the
+            default, what EB instances use), ``+HH:MM``, or an IANA name
+            (``Europe/Berlin``). The Ruby logs are UTC already."""
 
 
 def _paths(paths: Union[PathLike, Iterable[PathLike]]) -> list:
@@ -107,9 +107,9 @@ read.__doc__ = f"""The records of ``paths`` as a stream of Arrow batches.
 {_INPUTS_DOC}
 
     Args:
-    paths: a path or a list of paths.
+        paths: a path or a list of paths.
 {_OPTIONS_DOC}
-    threads: worker threads, 0 for one per core (``-j``).
+        threads: worker threads, 0 for one per core (``-j``).
 
     Returns:
         a ``pyarrow.RecordBatchReader``.
@@ -143,9 +143,9 @@ read_table.__doc__ = f"""The records of ``paths`` as one ``pyarrow.Table``.
 {_INPUTS_DOC}
 
     Args:
-    paths: a path or a list of paths.
+        paths: a path or a list of paths.
 {_OPTIONS_DOC}
-    threads: worker threads, 0 for one per core (``-j``).
+        threads: worker threads, 0 for one per core (``-j``).
     """
 
 
@@ -189,17 +189,17 @@ parse_bytes.__doc__ = f"""The records of one file's bytes, already in memory, as
     ``eblog parse`` parses the same file on disk, with the GIL released.
 
     Args:
-    data: the file's bytes.
-    name: the name records carry in ``source``; its file name also tells the format
-        (``var/log/eb-engine.log``, ``cfn-hup.log.1.gz``).
+        data: the file's bytes.
+        name: the name records carry in ``source``; its file name also tells the format
+            (``var/log/eb-engine.log``, ``cfn-hup.log.1.gz``).
 {_OPTIONS_DOC}
-    written: when the file was last written (a ``datetime``, a ``date`` or ``(year,
-        month)``), for web.stdout.log stamps without a year; default: now, as the CLI
-        does for stdin.
-    explicit: ``True`` (the default) parses a file of unknown format as ``unparsed``
-        records, as for a file named on the command line; ``False`` skips it (no rows),
-        as for a file found in a directory. A ``.zip``'s members are always treated as
-        found.
+        written: when the file was last written (a ``datetime``, a ``date`` or ``(year,
+            month)``), for web.stdout.log stamps without a year; default: now, as the CLI
+            does for stdin.
+        explicit: ``True`` (the default) parses a file of unknown format as ``unparsed``
+            records, as for a file named on the command line; ``False`` skips it (no rows),
+            as for a file found in a directory. A ``.zip``'s members are always treated as
+            found.
 
     Raises:
         OSError: the bytes are a corrupt archive or a ``.gz`` cut short; the message
