@@ -32,10 +32,8 @@ def check_union(paths, tmp_path, n=3):
     return sources
 
 
-def test_union_of_sample_shards_is_the_whole(tmp_path):
-    import os
-
-    os.chdir(REPO)
+def test_union_of_sample_shards_is_the_whole(tmp_path, monkeypatch):
+    monkeypatch.chdir(REPO)
     check_union(["samples"], tmp_path)
 
 
