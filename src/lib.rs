@@ -39,5 +39,6 @@ pub mod record;
 pub mod redact;
 pub mod report;
 pub mod scan;
+pub mod shard;
 pub mod sink;
 pub mod time;

@@ -305,6 +305,9 @@ pub struct ScanArgs {
     /// Table file format.
     #[arg(long, value_enum, default_value = "parquet")]
     pub to: ScanOutput,
+    /// Scan only shard K of N: a deterministic 1/N of the inputs, host by host.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::Shard>,
     /// Shared flags.
     #[command(flatten)]
     pub common: CommonArgs,

@@ -210,6 +210,7 @@ fn single(report: InputReport) -> ScanSummary {
         errors: u64::from(report.error.is_some()),
         skipped: u64::from(report.skipped),
         inputs: vec![report],
+        shard: None,
     }
 }
 

@@ -15,10 +15,11 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 pub(super) fn run(args: &ScanArgs, ui: &Ui) -> i32 {
-    let (options, redactor) = match super::options(&args.common) {
+    let (mut options, redactor) = match super::options(&args.common) {
         Ok(o) => o,
         Err(code) => return code,
     };
+    options.shard = args.shard;
     let staging = match Staging::prepare(&args.out, args.force) {
         Ok(staging) => staging,
         Err(e) => {

@@ -52,6 +52,8 @@ pub struct ScanOptions {
     pub chunk_bytes: usize,
     /// Size of the region of a large file held in memory at once.
     pub segment_bytes: usize,
+    /// Only the inputs of this shard ([`crate::shard`]); `None`: all of them.
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl Default for ScanOptions {
@@ -62,6 +64,7 @@ impl Default for ScanOptions {
             mmap: MmapChoice::Auto,
             chunk_bytes: 1024 * 1024,
             segment_bytes: 8 * 1024 * 1024,
+            shard: None,
         }
     }
 }
@@ -144,6 +147,9 @@ pub struct ScanSummary {
     pub errors: u64,
     /// Inputs skipped for having no known format.
     pub skipped: u64,
+    /// The shard scanned (`"K/N"`), when not all inputs were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// A file to scan.
@@ -594,7 +600,10 @@ where
             Ok(reports)
         })?
     };
-    let mut summary = ScanSummary::default();
+    let mut summary = ScanSummary {
+        shard: options.shard,
+        ..ScanSummary::default()
+    };
     for report in reports.into_values().flatten() {
         summary.bytes += report.bytes;
         summary.records += report.records;
@@ -664,7 +673,12 @@ impl<E: Encoder> Planner<'_, '_, E> {
     /// Plans and runs every job, then drains what is still in flight.
     fn run(mut self, paths: &[PathBuf]) -> (io::Result<()>, BTreeMap<usize, Vec<InputReport>>) {
         let mut planned: io::Result<()> = Ok(());
-        for (key, job) in discover(paths).into_iter().enumerate() {
+        let shard = self.options.shard;
+        let jobs = discover(paths).into_iter().filter(|job| {
+            let path = job.as_ref().map_or_else(|(s, _)| Path::new(s), |j| &j.path);
+            shard.is_none_or(|shard| shard.keeps(path))
+        });
+        for (key, job) in jobs.enumerate() {
             planned = match job {
                 Ok(job) => self.job(key, job),
                 Err((source, e)) => {
