@@ -11,7 +11,8 @@ use super::parquet::{
 };
 use crate::record::Record;
 use crate::redact::Redactor;
-use crate::scan::{ChunkSink, Encoder, ScanSummary};
+use crate::scan::ScanSummary;
+use crate::sink::{ChunkSink, Encoder};
 use arrow_array::RecordBatch;
 use serde::Serialize;
 use std::borrow::Cow;

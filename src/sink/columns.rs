@@ -1,0 +1,683 @@
+//! The one column table of the `records` table: every column's name, Arrow type,
+//! nullability, documentation and how it is read from a record, described once.
+//!
+//! The Parquet schema ([`super::parquet::records_schema`]), the Arrow builders
+//! ([`super::parquet::records_batch`]), the CSV header and rows ([`super::csv`]) and the
+//! README's column table ([`markdown_table`], kept in step by a test) all come from
+//! [`RECORD_COLUMNS`]. Adding a column is one entry here plus its documentation.
+//!
+//! The *envelope* columns are the fields of [`Record`] itself: they are the JSON-lines keys
+//! outside the kind's own fields, and the CSV columns. The other columns are typed copies
+//! of kind fields (`command` ... `invocation_id`), the lossless `fields` JSON, and the
+//! `date` partition.
+
+use crate::record::{ActionStatus, ActivityStatus, Event, Record};
+use arrow_schema::{DataType, TimeUnit};
+use eblog_grammars::result_json::CommandResult;
+
+/// The type of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// UTF-8 text (Arrow `Utf8`, Parquet `BYTE_ARRAY` / `STRING`).
+    Text,
+    /// A signed 64-bit integer (`INT64`).
+    Int64,
+    /// A signed 32-bit integer (`INT32`).
+    Int32,
+    /// Microseconds since the epoch, UTC (`TIMESTAMP(MICROS, UTC)`).
+    Timestamp,
+    /// A calendar date: the Hive partition key, read by engines as `DATE`.
+    Date,
+}
+
+impl ColumnType {
+    /// The Arrow type.
+    pub fn data_type(self) -> DataType {
+        match self {
+            ColumnType::Text => DataType::Utf8,
+            ColumnType::Int64 => DataType::Int64,
+            ColumnType::Int32 => DataType::Int32,
+            ColumnType::Timestamp => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+            // The partition key: `YYYY-MM-DD` text in batches; engines read it from the
+            // directory name (`date=2023-05-01`) as a DATE.
+            ColumnType::Date => DataType::Utf8,
+        }
+    }
+
+    /// The name the README gives the type (DuckDB's SQL names).
+    pub fn sql_name(self) -> &'static str {
+        match self {
+            ColumnType::Text => "VARCHAR",
+            ColumnType::Int64 => "BIGINT",
+            ColumnType::Int32 => "INTEGER",
+            ColumnType::Timestamp => "TIMESTAMP WITH TIME ZONE",
+            ColumnType::Date => "DATE",
+        }
+    }
+}
+
+/// What a column holds for one record, before redaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell<'a> {
+    /// Text a secret may hide in: redacted when redaction is on.
+    Text(Option<&'a str>),
+    /// Text eblog made (a kind, a format name, redacted JSON): written as it is.
+    Plain(Option<&'a str>),
+    /// An integer.
+    Int(Option<i64>),
+    /// A time stamp: the text the record holds (for CSV and JSON lines) and its
+    /// microseconds since the epoch (for Parquet; `None` when absent or unparsable).
+    Time(Option<&'a str>, Option<i64>),
+    /// A date, `YYYY-MM-DD`.
+    Date(Option<&'a str>),
+}
+
+impl Cell<'_> {
+    /// Whether the cell is null.
+    pub fn is_null(&self) -> bool {
+        match self {
+            Cell::Text(v) | Cell::Plain(v) => v.is_none(),
+            Cell::Int(v) => v.is_none(),
+            Cell::Time(text, _) => text.is_none(),
+            Cell::Date(v) => v.is_none(),
+        }
+    }
+}
+
+/// One record as the columns read it: the record, its typed kind fields, its `fields`
+/// JSON (already redacted) and its parsed time stamp.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    /// The record.
+    pub record: &'a Record,
+    /// The typed kind fields.
+    pub common: Common<'a>,
+    /// The JSON text of the event (`fields`).
+    pub fields: &'a str,
+    /// `ts` in microseconds since the epoch.
+    pub micros: Option<i64>,
+    /// The UTC date of `ts`, `YYYY-MM-DD`.
+    pub date: Option<&'a str>,
+}
+
+impl<'a> Row<'a> {
+    /// The row of `record` for the envelope columns only (CSV): no `fields` JSON, no
+    /// typed kind fields.
+    pub fn envelope(record: &'a Record) -> Self {
+        Row {
+            record,
+            common: Common::default(),
+            fields: "",
+            micros: None,
+            date: None,
+        }
+    }
+}
+
+/// One column of the `records` table.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    /// The column name (also the JSON-lines key of an envelope column).
+    pub name: &'static str,
+    /// Its type.
+    pub ty: ColumnType,
+    /// Whether it may be null.
+    pub nullable: bool,
+    /// A field of the record itself: a JSON-lines key and a CSV column.
+    pub envelope: bool,
+    /// What it holds (the README's table).
+    pub doc: &'static str,
+    /// How it is read from a row.
+    pub read: for<'a> fn(&Row<'a>) -> Cell<'a>,
+}
+
+const fn column(
+    name: &'static str,
+    ty: ColumnType,
+    nullable: bool,
+    envelope: bool,
+    doc: &'static str,
+    read: for<'a> fn(&Row<'a>) -> Cell<'a>,
+) -> Column {
+    Column {
+        name,
+        ty,
+        nullable,
+        envelope,
+        doc,
+        read,
+    }
+}
+
+use ColumnType::{Date, Int32, Int64, Text, Timestamp};
+
+/// A count or offset as the signed 64-bit integer every engine reads (Spark has no
+/// unsigned Parquet integers); no input reaches 2^63 bytes.
+fn signed(n: u64) -> Option<i64> {
+    Some(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+/// The name of the `date` partition column.
+pub const DATE: &str = "date";
+
+/// Every column of the `records` table, in order (the last, `date`, is the Hive
+/// partition and is not stored inside the files).
+pub const RECORD_COLUMNS: &[Column] = &[
+    column(
+        "source",
+        Text,
+        false,
+        true,
+        "the file (or archive member) the record came from",
+        |r| Cell::Text(Some(&r.record.source)),
+    ),
+    column(
+        "line",
+        Int64,
+        false,
+        true,
+        "the line the record starts on (1-based)",
+        |r| Cell::Int(signed(r.record.line)),
+    ),
+    column("end_line", Int64, false, true, "the line it ends on", |r| {
+        Cell::Int(signed(r.record.end_line))
+    }),
+    column(
+        "offset",
+        Int64,
+        false,
+        true,
+        "byte offset of its start in the file",
+        |r| Cell::Int(signed(r.record.offset)),
+    ),
+    column("bytes", Int64, false, true, "its length in bytes", |r| {
+        Cell::Int(signed(r.record.bytes))
+    }),
+    column(
+        "format",
+        Text,
+        true,
+        true,
+        "the log format (`eblog formats`)",
+        |r| Cell::Plain(r.record.format.map(|f| f.name())),
+    ),
+    column(
+        "ts",
+        Timestamp,
+        true,
+        true,
+        "its time stamp, UTC, µs (null when the line has none)",
+        |r| Cell::Time(r.record.ts.as_deref(), r.micros),
+    ),
+    column(
+        "level",
+        Text,
+        true,
+        true,
+        "the level as written (`INFO`, `WARN`, ...)",
+        |r| Cell::Text(r.record.level.as_deref()),
+    ),
+    column(
+        "pid",
+        Int32,
+        true,
+        true,
+        "the process id the line names",
+        |r| Cell::Int(r.record.pid.map(i64::from)),
+    ),
+    column(
+        "activity",
+        Text,
+        true,
+        true,
+        "the legacy activity path (`eb-activity.log`)",
+        |r| Cell::Text(r.record.activity.as_deref()),
+    ),
+    column(
+        "kind",
+        Text,
+        false,
+        true,
+        "what the record is (the kinds table above)",
+        |r| Cell::Plain(Some(r.record.kind())),
+    ),
+    column(
+        "command",
+        Text,
+        true,
+        false,
+        "the command the event names; `result_sent`: the payload's `CommandName`",
+        |r| Cell::Text(r.common.command),
+    ),
+    column(
+        "action",
+        Text,
+        true,
+        false,
+        "the cfn-hup action (`action_start`, `action_output`, `action_result`)",
+        |r| Cell::Text(r.common.action),
+    ),
+    column(
+        "step",
+        Text,
+        true,
+        false,
+        "the step (`command_failed`, `cfn_step`, `bootstrap`)",
+        |r| Cell::Text(r.common.step),
+    ),
+    column(
+        "status",
+        Text,
+        true,
+        false,
+        "`action_result`, `activity_end`, `cfn_command`, a result JSON's or `result_sent`'s status",
+        |r| Cell::Text(r.common.status),
+    ),
+    column(
+        "exit_code",
+        Int64,
+        true,
+        false,
+        "`exit_code`, or a result JSON's first `returncode`",
+        |r| Cell::Int(r.common.exit_code),
+    ),
+    column("error", Text, true, false, "the event's `error`", |r| {
+        Cell::Text(r.common.error)
+    }),
+    column(
+        "request_id",
+        Text,
+        true,
+        false,
+        "`command_received`'s `request_id`",
+        |r| Cell::Text(r.common.request_id),
+    ),
+    column(
+        "invocation_id",
+        Text,
+        true,
+        false,
+        "the event's `invocation_id`; `result_sent`: the payload's `InvocationId`",
+        |r| Cell::Text(r.common.invocation_id),
+    ),
+    column(
+        "fields",
+        Text,
+        false,
+        false,
+        "the JSON of the event: `kind` and every kind field, as in JSON lines",
+        |r| Cell::Plain(Some(r.fields)),
+    ),
+    column("message", Text, false, true, "the record's text", |r| {
+        Cell::Text(Some(&r.record.message))
+    }),
+    column(
+        "instance_id",
+        Text,
+        true,
+        true,
+        "the EC2 instance (`i-...`)",
+        |r| Cell::Text(r.record.instance_id.as_deref()),
+    ),
+    column(
+        "environment_id",
+        Text,
+        true,
+        true,
+        "the Elastic Beanstalk environment (`e-...`)",
+        |r| Cell::Text(r.record.environment_id.as_deref()),
+    ),
+    column(
+        DATE,
+        Date,
+        true,
+        false,
+        "the UTC date of `ts`: the Hive partition (`date=unknown` without `ts`)",
+        |r| Cell::Date(r.date),
+    ),
+];
+
+/// The envelope columns, in order: the CSV columns.
+pub fn envelope_columns() -> impl Iterator<Item = &'static Column> {
+    RECORD_COLUMNS.iter().filter(|c| c.envelope)
+}
+
+/// The README's table of the `records` columns.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| column | type | null | what |\n|---|---|---|---|\n");
+    for c in RECORD_COLUMNS {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            c.name,
+            c.ty.sql_name(),
+            if c.nullable { "yes" } else { "no" },
+            c.doc
+        ));
+    }
+    out
+}
+
+/// The typed common fields of an event.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Common<'a> {
+    /// `command`.
+    pub command: Option<&'a str>,
+    /// `action`.
+    pub action: Option<&'a str>,
+    /// `step`.
+    pub step: Option<&'a str>,
+    /// `status`.
+    pub status: Option<&'a str>,
+    /// `exit_code`.
+    pub exit_code: Option<i64>,
+    /// `error`.
+    pub error: Option<&'a str>,
+    /// `request_id`.
+    pub request_id: Option<&'a str>,
+    /// `invocation_id`.
+    pub invocation_id: Option<&'a str>,
+}
+
+/// The serialized name of an [`ActionStatus`] (as in JSON lines).
+pub(crate) fn action_status(status: ActionStatus) -> &'static str {
+    match status {
+        ActionStatus::Success => "SUCCESS",
+        ActionStatus::Failure => "FAILURE",
+        ActionStatus::Retry => "RETRY",
+    }
+}
+
+/// The serialized name of an [`ActivityStatus`] (as in JSON lines).
+pub(crate) fn activity_status(status: ActivityStatus) -> &'static str {
+    match status {
+        ActivityStatus::Completed => "completed",
+        ActivityStatus::Failed => "failed",
+        ActivityStatus::TimedOut => "timed_out",
+        ActivityStatus::InternalFailure => "internal_failure",
+    }
+}
+
+/// The first `returncode` of a result's entries.
+fn result_code(result: &CommandResult) -> Option<i64> {
+    result.results.iter().find_map(|entry| entry.returncode)
+}
+
+/// The typed common fields of `event`.
+pub fn common(event: &Event) -> Common<'_> {
+    let mut c = Common::default();
+    match event {
+        Event::CommandMessage {
+            command,
+            invocation_id,
+            ..
+        }
+        | Event::CommandSkipped {
+            command,
+            invocation_id,
+            ..
+        } => {
+            c.command = command.as_deref();
+            c.invocation_id = invocation_id.as_deref();
+        }
+        Event::CommandReceived {
+            command,
+            invocation_id,
+            request_id,
+            ..
+        } => {
+            c.command = Some(command);
+            c.invocation_id = invocation_id.as_deref();
+            c.request_id = request_id.as_deref();
+        }
+        Event::CommandStart { command, .. } | Event::CommandOutput { command } => {
+            c.command = command.as_deref();
+        }
+        Event::StagesPlanned { command, .. }
+        | Event::StageStart { command, .. }
+        | Event::CommandSucceeded { command, .. }
+        | Event::CommandExec { command }
+        | Event::CommandFinished { command }
+        | Event::Xtrace { command } => c.command = Some(command),
+        Event::CommandFailed {
+            command,
+            step,
+            error,
+            exit_code,
+            ..
+        } => {
+            c.command = command.as_deref();
+            c.step = step.as_deref();
+            c.error = error.as_deref();
+            c.exit_code = *exit_code;
+        }
+        Event::ActionStart { action, .. } => c.action = Some(action),
+        Event::ActionOutput { action, result, .. } => {
+            c.action = Some(action);
+            if let Some(result) = result {
+                c.status = Some(&result.status);
+                c.exit_code = result_code(result);
+            }
+        }
+        Event::ActionResult {
+            action,
+            status,
+            exit_code,
+            ..
+        } => {
+            c.action = Some(action);
+            c.status = Some(action_status(*status));
+            c.exit_code = *exit_code;
+        }
+        Event::CommandResult {
+            result: Some(result),
+            ..
+        } => {
+            c.status = Some(&result.status);
+            c.exit_code = result_code(result);
+        }
+        Event::ResultSent {
+            payload: Some(payload),
+            ..
+        } => {
+            c.command = payload.command_name.as_deref();
+            c.invocation_id = payload.invocation_id.as_deref();
+            c.status = payload
+                .status
+                .as_deref()
+                .or(payload.result.as_ref().map(|r| r.status.as_str()));
+            c.exit_code = payload.result.as_ref().and_then(result_code);
+        }
+        Event::ActivityEnd { status, .. } => c.status = Some(activity_status(*status)),
+        Event::ActivityError { error, .. }
+        | Event::ProxyError { error, .. }
+        | Event::Error { error, .. } => c.error = Some(error),
+        Event::CfnCommand {
+            status,
+            command,
+            exit_code,
+            ..
+        } => {
+            c.command = command.as_deref();
+            c.status = Some(status);
+            c.exit_code = *exit_code;
+        }
+        Event::CfnStep { step, .. } | Event::Bootstrap { step, .. } => c.step = Some(step),
+        _ => {}
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{parse_buffer, ParseOptions};
+    use crate::sink::parquet::records_batch;
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Int32Type, Int64Type, TimestampMicrosecondType};
+    use arrow_array::{Array, RecordBatch};
+    use serde_json::{Map, Value};
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    /// Every record of every log under `samples/`.
+    fn sample_records() -> Vec<Record> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let mut records = Vec::new();
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            let skip = path
+                .extension()
+                .is_some_and(|e| e == "md" || e == "zip" || e == "gz");
+            if !entry.file_type().is_file() || skip {
+                continue;
+            }
+            let text = std::fs::read(path).unwrap();
+            let name = path.strip_prefix(&dir).unwrap().to_string_lossy();
+            // Files eblog does not read give no records; that is not this test's concern.
+            let _ = parse_buffer(
+                &name,
+                Some(path),
+                &text,
+                ParseOptions::default(),
+                &mut records,
+            );
+        }
+        records
+    }
+
+    /// The value of `column` at `row` as JSON lines would write it (`None`: null).
+    fn json_of(batch: &RecordBatch, column: &Column, row: usize) -> Option<Value> {
+        let array = batch.column_by_name(column.name).unwrap();
+        if array.is_null(row) {
+            return None;
+        }
+        Some(match column.ty {
+            ColumnType::Text | ColumnType::Date => {
+                Value::from(array.as_string::<i32>().value(row).to_owned())
+            }
+            ColumnType::Int64 => Value::from(array.as_primitive::<Int64Type>().value(row)),
+            ColumnType::Int32 => Value::from(array.as_primitive::<Int32Type>().value(row)),
+            ColumnType::Timestamp => {
+                Value::from(array.as_primitive::<TimestampMicrosecondType>().value(row))
+            }
+        })
+    }
+
+    /// A JSON-lines `ts` as Parquet holds it: microseconds since the epoch.
+    fn micros(ts: &Value) -> Option<i64> {
+        chrono::DateTime::parse_from_rfc3339(ts.as_str()?)
+            .ok()
+            .map(|t| t.timestamp_micros())
+    }
+
+    /// Records of the kinds no sample holds.
+    fn unsampled_records() -> Vec<Record> {
+        use crate::record::test_record;
+        vec![
+            test_record(
+                1,
+                Some("2016-03-02T10:00:00Z"),
+                Event::ActivityRetry {
+                    attempt: Some(2),
+                    limit: 3,
+                },
+                "Retrying activity (attempt 2 of 3)",
+            ),
+            test_record(2, None, Event::Maintenance, "maintenance mode"),
+            test_record(
+                3,
+                None,
+                Event::Section {
+                    path: Some("/var/log/eb-engine.log".into()),
+                },
+                "/var/log/eb-engine.log",
+            ),
+        ]
+    }
+
+    #[test]
+    fn json_keys_and_parquet_columns_agree_for_every_kind() {
+        let mut records = sample_records();
+        records.extend(unsampled_records());
+        let batch = records_batch(&records, None).unwrap();
+        let mut kinds = BTreeSet::new();
+        for (i, record) in records.iter().enumerate() {
+            let at = format!("{} {}:{}", record.kind(), record.source, record.line);
+            let mut line = Vec::new();
+            crate::sink::json_line(&mut line, record, None).unwrap();
+            let json: Map<String, Value> = serde_json::from_slice(&line).unwrap();
+            let fields = batch.column_by_name("fields").unwrap();
+            let fields: Map<String, Value> =
+                serde_json::from_str(fields.as_string::<i32>().value(i)).unwrap();
+            // Each envelope column is the JSON key of its name, null exactly when absent.
+            for column in envelope_columns() {
+                let parquet = json_of(&batch, column, i);
+                let json = json.get(column.name);
+                match (column.ty, parquet, json) {
+                    (ColumnType::Timestamp, Some(p), Some(j)) => {
+                        assert_eq!(p.as_i64(), micros(j), "{} of {at}", column.name)
+                    }
+                    // An unparsable `ts` is kept as text in JSON lines, null in Parquet.
+                    (ColumnType::Timestamp, None, Some(j)) => {
+                        assert_eq!(micros(j), None, "{} of {at}", column.name)
+                    }
+                    (_, p, j) => assert_eq!(p.as_ref(), j, "{} of {at}", column.name),
+                }
+            }
+            // Every other JSON key is a field of the kind, in `fields` with the same value,
+            // and `fields` holds nothing else.
+            for (key, value) in &json {
+                if envelope_columns().all(|c| c.name != key) {
+                    assert_eq!(fields.get(key), Some(value), "{key} of {at}");
+                }
+            }
+            for key in fields.keys() {
+                assert!(json.contains_key(key), "{key} of {at}: not in JSON lines");
+            }
+            kinds.insert(record.kind());
+        }
+        let missing: Vec<&str> = crate::record::KINDS
+            .iter()
+            .map(|k| k.kind)
+            .filter(|k| !kinds.contains(k))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "kinds without a sample record: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn readme_documents_every_column() {
+        let readme =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+                .unwrap();
+        assert!(
+            readme.contains(&markdown_table()),
+            "README.md's records table is not this one:\n{}",
+            markdown_table()
+        );
+    }
+
+    #[test]
+    fn every_column_reads_a_cell_of_its_type() {
+        let record = crate::record::test_record(1, None, Event::Other, "x");
+        let row = Row::envelope(&record);
+        for column in RECORD_COLUMNS {
+            let ok = matches!(
+                (column.ty, (column.read)(&row)),
+                (ColumnType::Text, Cell::Text(_) | Cell::Plain(_))
+                    | (ColumnType::Int64 | ColumnType::Int32, Cell::Int(_))
+                    | (ColumnType::Timestamp, Cell::Time(..))
+                    | (ColumnType::Date, Cell::Date(_))
+            );
+            assert!(ok, "{}", column.name);
+            assert!(
+                column.nullable || !(column.read)(&row).is_null(),
+                "{}",
+                column.name
+            );
+        }
+    }
+}

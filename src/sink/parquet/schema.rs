@@ -1,0 +1,69 @@
+//! The schemas of the `records` and `events` tables, and the constants every file shares.
+
+use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use std::sync::{Arc, OnceLock};
+
+/// The `created_by` written in every file's footer: a constant, without a library
+/// version, so that output bytes do not change with a dependency update.
+pub const CREATED_BY: &str = "eblog";
+
+/// The name of the column [`PartitionedWriter`] partitions by.
+pub const DATE_COLUMN: &str = "date";
+
+/// The partition value of rows whose `date` is null (`date=unknown/`).
+pub const UNKNOWN_DATE: &str = "unknown";
+
+/// The most rows one row group holds (before a memory-budget flush cuts it short).
+pub const MAX_ROW_GROUP_ROWS: usize = 64 * 1024;
+
+/// The time zone of every timestamp column.
+pub(super) const UTC: &str = "UTC";
+
+pub(super) fn dict(key: DataType) -> DataType {
+    DataType::Dictionary(Box::new(key), Box::new(DataType::Utf8))
+}
+
+/// The type of every timestamp column: microseconds, UTC.
+pub(crate) fn timestamp() -> DataType {
+    DataType::Timestamp(TimeUnit::Microsecond, Some(UTC.into()))
+}
+
+/// The schema of the `records` table: one row per record (see the module documentation
+/// for what each column holds).
+pub fn records_schema() -> SchemaRef {
+    static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
+    SCHEMA
+        .get_or_init(|| {
+            Arc::new(Schema::new(
+                crate::sink::columns::RECORD_COLUMNS
+                    .iter()
+                    .map(|c| Field::new(c.name, c.ty.data_type(), c.nullable))
+                    .collect::<Vec<_>>(),
+            ))
+        })
+        .clone()
+}
+
+/// The schema of the `events` table: one row per result event (see the module
+/// documentation for what each column holds).
+pub fn events_schema() -> SchemaRef {
+    static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
+    SCHEMA
+        .get_or_init(|| {
+            Arc::new(Schema::new(vec![
+                Field::new("source", dict(DataType::Int32), false),
+                Field::new("line", DataType::Int64, false),
+                Field::new("instance_id", dict(DataType::Int32), true),
+                Field::new("command", DataType::Utf8, true),
+                Field::new("record_kind", dict(DataType::Int8), false),
+                Field::new("result_status", DataType::Utf8, true),
+                Field::new("returncode", DataType::Int64, true),
+                Field::new("ts", timestamp(), true),
+                Field::new("timestamp_unit", dict(DataType::Int8), true),
+                Field::new("severity", dict(DataType::Int32), true),
+                Field::new("msg", DataType::Utf8, false),
+                Field::new(DATE_COLUMN, DataType::Utf8, true),
+            ]))
+        })
+        .clone()
+}
