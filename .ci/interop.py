@@ -65,7 +65,7 @@ def main(dataset: str) -> int:
         check(ctypes.get("steps", "").startswith("STRUCT(") and ctypes.get("steps", "").endswith("[]"), f"commands.steps is a list of structs: {ctypes.get('steps')}")
         failed = con.execute(f"select count(*) from {commands} where status = 'FAILURE' and failed_step is not null").fetchone()[0]
         check(failed > 0, f"failed executions name their failing step ({failed})")
-        leaf = con.execute(f"select count(*) from (select unnest(steps) s from {commands}) where s.status = 'FAILURE' and s.path like '%50npm.sh'").fetchone()[0]
+        leaf = con.execute(f"select count(*) from (select unnest(steps) s from {commands}) where s.step_status = 'FAILURE' and s.step_path like '%50npm.sh'").fetchone()[0]
         check(leaf == 1, f"the failing legacy hook is one nested step ({leaf})")
 
     kinds = con.execute(f"select kind, count(*) from {records} group by kind order by 2 desc limit 5").fetchall()

@@ -98,6 +98,8 @@ pub struct Row<'a> {
     pub micros: Option<i64>,
     /// The UTC date of `ts`, `YYYY-MM-DD`.
     pub date: Option<&'a str>,
+    /// The host the record's file came from ([`crate::correlate::host_of`]).
+    pub host: &'a str,
 }
 
 impl<'a> Row<'a> {
@@ -110,6 +112,7 @@ impl<'a> Row<'a> {
             fields: "",
             micros: None,
             date: None,
+            host: "",
         }
     }
 }
@@ -328,11 +331,27 @@ pub const RECORD_COLUMNS: &[Column] = &[
         |r| Cell::Text(r.record.environment_id.as_deref()),
     ),
     column(
+        "severity",
+        Text,
+        true,
+        false,
+        "`level` on one scale (`trace`, `debug`, `info`, `warn`, `error`, `fatal`: `WARNING` and `warn` are `warn`, `FATAL`, `crit` and Ruby's `ANY` are `fatal`); for records without a level, what the record says (an HTTP status: 5xx `error`, 4xx `warn`)",
+        |r| Cell::Plain(crate::record::Severity::of(r.record).map(crate::record::Severity::name)),
+    ),
+    column(
+        "host",
+        Text,
+        false,
+        false,
+        "the instance directory, bundle or download the file came from (as in `commands`)",
+        |r| Cell::Text(Some(r.host)),
+    ),
+    column(
         DATE,
         Date,
         true,
         false,
-        "the UTC date of `ts`: the Hive partition (`date=unknown` without `ts`)",
+        "the UTC date of `ts`: the Hive partition (`__HIVE_DEFAULT_PARTITION__`, read as null, without `ts`)",
         |r| Cell::Date(r.date),
     ),
 ];

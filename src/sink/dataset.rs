@@ -105,6 +105,7 @@ pub struct TablesEncoder {
 #[derive(Serialize)]
 struct JsonEventRow<'a> {
     source: Cow<'a, str>,
+    host: Cow<'a, str>,
     line: u64,
     instance_id: Option<Cow<'a, str>>,
     command: Option<Cow<'a, str>>,
@@ -117,10 +118,28 @@ struct JsonEventRow<'a> {
     msg: Cow<'a, str>,
 }
 
-/// The partition of a timestamp: its `YYYY-MM-DD`, else `unknown`.
+/// The partition of a timestamp: its `YYYY-MM-DD`, else Hive's null partition
+/// ([`super::parquet::UNKNOWN_DATE`]).
 pub(crate) fn date_of(ts: Option<&str>) -> String {
     ts.and_then(|t| t.get(..10))
-        .map_or_else(|| "unknown".to_owned(), str::to_owned)
+        .map_or_else(|| super::parquet::UNKNOWN_DATE.to_owned(), str::to_owned)
+}
+
+/// Adds `"host":HOST` as the last key of the JSON object `line` (`{...}\n`), as the
+/// `records` table of a JSON-lines dataset has it.
+fn with_host(line: &mut Vec<u8>, host: &str, redactor: Option<&Redactor>) -> io::Result<()> {
+    if !line.ends_with(b"}\n") {
+        return Err(io::Error::other("a JSON line that is not an object"));
+    }
+    line.truncate(line.len() - 2);
+    let host = match redactor {
+        Some(r) if r.might_contain_secret(host) => r.redact_text(host),
+        _ => Cow::Borrowed(host),
+    };
+    line.extend_from_slice(b",\"host\":");
+    sonic_rs::to_writer(&mut *line, host.as_ref()).map_err(io::Error::other)?;
+    line.extend_from_slice(b"}\n");
+    Ok(())
 }
 
 impl TablesEncoder {
@@ -130,9 +149,15 @@ impl TablesEncoder {
     ) -> io::Result<BTreeMap<(&'static str, String), Vec<u8>>> {
         let mut parts: BTreeMap<(&'static str, String), Vec<u8>> = BTreeMap::new();
         let mut encoder = crate::sink::JsonLines::new(Vec::new(), self.redactor.clone());
+        let mut record_hosts = super::parquet::HostCache::default();
         for record in records {
             crate::sink::RecordSink::record(&mut encoder, record)?;
-            let line = std::mem::take(encoder.get_mut());
+            let mut line = std::mem::take(encoder.get_mut());
+            with_host(
+                &mut line,
+                record_hosts.of(&record.source),
+                self.redactor.as_ref(),
+            )?;
             parts
                 .entry(("records", date_of(record.ts.as_deref())))
                 .or_default()
@@ -146,6 +171,7 @@ impl TablesEncoder {
                 _ => Cow::Borrowed(text),
             }
         };
+        let mut hosts = super::parquet::HostCache::default();
         for row in crate::sink::events::event_rows(records) {
             let record = row.record;
             let event = row.event;
@@ -155,6 +181,10 @@ impl TablesEncoder {
             let date = date_of(ts.as_deref().or(record.ts.as_deref()));
             let json = JsonEventRow {
                 source: clean(&record.source),
+                host: Cow::Owned(match &self.redactor {
+                    Some(r) => r.redact_text(hosts.of(&record.source)).into_owned(),
+                    None => hosts.of(&record.source).to_owned(),
+                }),
                 line: record.line,
                 instance_id: record.instance_id.as_deref().map(clean),
                 command: row.command.map(clean),
@@ -456,5 +486,46 @@ mod tests {
             (0..events.num_rows()).any(|i| command.is_valid(i)),
             "the Sending results name their command"
         );
+    }
+
+    /// A JSON-lines dataset's `records` rows are the JSON lines of `parse` with the row's
+    /// `host` added last; its `events` rows have it too.
+    #[test]
+    fn jsonl_rows_carry_their_host() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/cfn-hup.log");
+        let text = fs::read(&path).unwrap();
+        let mut records: Vec<Record> = Vec::new();
+        let source = "logs/i-0abc/var/log/cfn-hup.log";
+        parse_buffer(
+            source,
+            Some(&path),
+            &text,
+            ParseOptions::default(),
+            &mut records,
+        )
+        .unwrap();
+        let chunk = TablesEncoder {
+            redactor: Some(Redactor::new()),
+            format: TableFormat::Jsonl,
+        }
+        .encode(records.clone())
+        .unwrap();
+        let TablesChunk::Jsonl(parts) = chunk else {
+            panic!("a JSON-lines chunk")
+        };
+        let mut seen = BTreeMap::new();
+        for ((table, _), bytes) in &parts {
+            for line in bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+                let row: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_slice(line).unwrap();
+                assert_eq!(row["host"], "logs/i-0abc/var/log", "{table}");
+                *seen.entry(*table).or_insert(0) += 1;
+                if *table == "records" {
+                    assert_eq!(row.keys().next_back().map(String::as_str), Some("host"));
+                }
+            }
+        }
+        assert_eq!(seen.get("records"), Some(&records.len()));
+        assert!(seen.get("events").is_some_and(|n| *n > 0));
     }
 }

@@ -6,9 +6,8 @@ use crate::record::Record;
 use crate::redact::Redactor;
 use crate::sink::columns::{common, Cell, ColumnType, Row, RECORD_COLUMNS};
 use arrow_array::builder::{
-    Int32Builder, Int64Builder, StringBuilder, StringDictionaryBuilder, TimestampMicrosecondBuilder,
+    Int32Builder, Int64Builder, StringBuilder, TimestampMicrosecondBuilder,
 };
-use arrow_array::types::{Int32Type, Int8Type};
 use arrow_array::{ArrayRef, RecordBatch};
 use chrono::{DateTime, Datelike, NaiveDate};
 use eblog_grammars::result_json::TimestampUnit;
@@ -47,22 +46,6 @@ pub(super) fn clean_opt<'a>(
     text: Option<&'a str>,
 ) -> Option<Cow<'a, str>> {
     text.map(|t| clean(redactor, t))
-}
-
-pub(super) fn append_dict<K>(
-    builder: &mut StringDictionaryBuilder<K>,
-    value: Option<&str>,
-) -> io::Result<()>
-where
-    K: arrow_array::types::ArrowDictionaryKeyType,
-{
-    match value {
-        Some(v) => builder.append(v).map(|_| ()).map_err(arrow_error),
-        None => {
-            builder.append_null();
-            Ok(())
-        }
-    }
 }
 
 /// Appends `YYYY-MM-DD` of `date` to `out`; `false` (nothing appended) for years outside
@@ -133,6 +116,7 @@ pub fn records_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Res
         .collect();
     let mut json = Vec::with_capacity(256);
     let mut day = String::with_capacity(10);
+    let mut hosts = HostCache::default();
     for record in records {
         let red = redactor_for(redactor, record);
         json.clear();
@@ -159,6 +143,7 @@ pub fn records_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Res
             fields,
             micros: instant.map(|i| i.micros),
             date,
+            host: hosts.of(&record.source),
         };
         for (column, builder) in RECORD_COLUMNS.iter().zip(&mut builders) {
             builder.append((column.read)(&row), red, column.name)?;
@@ -166,6 +151,26 @@ pub fn records_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Res
     }
     let columns: Vec<ArrayRef> = builders.iter_mut().map(Builder::finish).collect();
     RecordBatch::try_new(records_schema(), columns).map_err(arrow_error)
+}
+
+/// The host of a record's source ([`crate::correlate::host_of`]), worked out once per run
+/// of records from one source.
+#[derive(Default)]
+pub(crate) struct HostCache {
+    source: String,
+    host: String,
+}
+
+impl HostCache {
+    /// The host of `source`.
+    pub(crate) fn of(&mut self, source: &str) -> &str {
+        if self.source != source || self.host.is_empty() {
+            self.source.clear();
+            self.source.push_str(source);
+            self.host = crate::correlate::host_of(source);
+        }
+        &self.host
+    }
 }
 
 /// The Arrow builder of one column of [`RECORD_COLUMNS`].
@@ -233,16 +238,18 @@ pub(super) fn signed(n: u64) -> i64 {
 /// A dictionary column with more distinct values than its key type holds (not possible
 /// below 2^31 rows).
 pub fn events_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Result<RecordBatch> {
-    let mut source = StringDictionaryBuilder::<Int32Type>::new();
+    let mut source = StringBuilder::new();
+    let mut host = StringBuilder::new();
+    let mut hosts = HostCache::default();
     let mut line = Int64Builder::new();
-    let mut instance_id = StringDictionaryBuilder::<Int32Type>::new();
+    let mut instance_id = StringBuilder::new();
     let mut command = StringBuilder::new();
-    let mut record_kind = StringDictionaryBuilder::<Int8Type>::new();
+    let mut record_kind = StringBuilder::new();
     let mut result_status = StringBuilder::new();
     let mut returncode = Int64Builder::new();
     let mut ts = TimestampMicrosecondBuilder::new().with_timezone(UTC);
-    let mut timestamp_unit = StringDictionaryBuilder::<Int8Type>::new();
-    let mut severity = StringDictionaryBuilder::<Int32Type>::new();
+    let mut timestamp_unit = StringBuilder::new();
+    let mut severity = StringBuilder::new();
     let mut msg = StringBuilder::new();
     let mut date = StringBuilder::new();
 
@@ -250,14 +257,12 @@ pub fn events_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Resu
     for row in crate::sink::events::event_rows(records) {
         let record = row.record;
         let red = redactor_for(redactor, record);
-        append_dict(&mut source, Some(&clean(red, &record.source)))?;
+        source.append_value(clean(red, &record.source));
+        host.append_value(clean(red, hosts.of(&record.source)));
         line.append_value(signed(record.line));
-        append_dict(
-            &mut instance_id,
-            clean_opt(red, record.instance_id.as_deref()).as_deref(),
-        )?;
+        instance_id.append_option(clean_opt(red, record.instance_id.as_deref()));
         command.append_option(clean_opt(red, row.command).as_deref());
-        append_dict(&mut record_kind, Some(record.kind()))?;
+        record_kind.append_value(record.kind());
         result_status.append_value(clean(red, row.status));
         returncode.append_option(row.returncode);
         let event = row.event;
@@ -267,11 +272,8 @@ pub fn events_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Resu
             TimestampUnit::Seconds => "s",
             TimestampUnit::Milliseconds => "ms",
         });
-        append_dict(&mut timestamp_unit, unit)?;
-        append_dict(
-            &mut severity,
-            clean_opt(red, event.severity.as_deref()).as_deref(),
-        )?;
+        timestamp_unit.append_option(unit);
+        severity.append_option(clean_opt(red, event.severity.as_deref()));
         msg.append_value(clean(red, &event.msg));
         day.clear();
         match instant.or_else(|| record.ts.as_deref().and_then(parse_ts)) {
@@ -282,6 +284,7 @@ pub fn events_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Resu
 
     let columns: Vec<ArrayRef> = vec![
         Arc::new(source.finish()),
+        Arc::new(host.finish()),
         Arc::new(line.finish()),
         Arc::new(instance_id.finish()),
         Arc::new(command.finish()),

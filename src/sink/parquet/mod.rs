@@ -18,18 +18,19 @@
 //!
 //! | column | Arrow type | null | from |
 //! |---|---|---|---|
-//! | `source` | Dictionary(Int32, Utf8) | no | the record's `source` |
+//! | `source` | Utf8 | no | the record's `source` |
+//! | `host` | Utf8 | no | the host of the record's `source` (as in `records` and `commands`) |
 //! | `line` | Int64 | no | the record's `line` |
-//! | `instance_id` | Dictionary(Int32, Utf8) | yes | the record's `instance_id` |
+//! | `instance_id` | Utf8 | yes | the record's `instance_id` |
 //! | `command` | Utf8 | yes | `result_sent`: the payload's `CommandName`; null otherwise |
-//! | `record_kind` | Dictionary(Int8, Utf8) | no | the record's `kind` |
+//! | `record_kind` | Utf8 | no | the record's `kind` |
 //! | `result_status` | Utf8 | yes | the result entry's `status`, else the result's `status` |
 //! | `returncode` | Int64 | yes | the result entry's `returncode` |
 //! | `ts` | Timestamp(Microsecond, "UTC") | yes | the event's `timestamp_ms` |
-//! | `timestamp_unit` | Dictionary(Int8, Utf8) | yes | `s` or `ms`: the unit the event was written in |
-//! | `severity` | Dictionary(Int32, Utf8) | yes | the event's `severity` |
+//! | `timestamp_unit` | Utf8 | yes | `s` or `ms`: the unit the event was written in |
+//! | `severity` | Utf8 | yes | the event's `severity` |
 //! | `msg` | Utf8 | no | the event's `msg` |
-//! | `date` | Utf8 | yes | `YYYY-MM-DD` of the event's `ts`, else of the record's `ts` |
+//! | `date` | Utf8 | yes | `YYYY-MM-DD` of the event's `ts`, else of the record's `ts`; Hive's null partition without either |
 //!
 //! # Redaction
 //!
@@ -55,6 +56,7 @@ mod schema;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use batch::HostCache;
 pub use batch::{events_batch, records_batch};
 pub use file::{writer_properties, FileWriter, PAGE_BYTES};
 pub use partitioned::{PartitionFile, PartitionedWriter, MAX_OPEN_PARTITIONS};

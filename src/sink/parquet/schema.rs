@@ -10,18 +10,16 @@ pub const CREATED_BY: &str = "eblog";
 /// The name of the column [`PartitionedWriter`] partitions by.
 pub const DATE_COLUMN: &str = "date";
 
-/// The partition value of rows whose `date` is null (`date=unknown/`).
-pub const UNKNOWN_DATE: &str = "unknown";
+/// The partition value of rows whose `date` is null: Hive's null partition, which DuckDB,
+/// polars, Spark, Athena and Trino read as a null `DATE` (a text value such as `unknown`
+/// would make the column a string, and joins on `date` across tables fail).
+pub const UNKNOWN_DATE: &str = "__HIVE_DEFAULT_PARTITION__";
 
 /// The most rows one row group holds (before a memory-budget flush cuts it short).
 pub const MAX_ROW_GROUP_ROWS: usize = 64 * 1024;
 
 /// The time zone of every timestamp column.
 pub(super) const UTC: &str = "UTC";
-
-pub(super) fn dict(key: DataType) -> DataType {
-    DataType::Dictionary(Box::new(key), Box::new(DataType::Utf8))
-}
 
 /// The type of every timestamp column: microseconds, UTC.
 pub(crate) fn timestamp() -> DataType {
@@ -51,16 +49,17 @@ pub fn events_schema() -> SchemaRef {
     SCHEMA
         .get_or_init(|| {
             Arc::new(Schema::new(vec![
-                Field::new("source", dict(DataType::Int32), false),
+                Field::new("source", DataType::Utf8, false),
+                Field::new("host", DataType::Utf8, false),
                 Field::new("line", DataType::Int64, false),
-                Field::new("instance_id", dict(DataType::Int32), true),
+                Field::new("instance_id", DataType::Utf8, true),
                 Field::new("command", DataType::Utf8, true),
-                Field::new("record_kind", dict(DataType::Int8), false),
+                Field::new("record_kind", DataType::Utf8, false),
                 Field::new("result_status", DataType::Utf8, true),
                 Field::new("returncode", DataType::Int64, true),
                 Field::new("ts", timestamp(), true),
-                Field::new("timestamp_unit", dict(DataType::Int8), true),
-                Field::new("severity", dict(DataType::Int32), true),
+                Field::new("timestamp_unit", DataType::Utf8, true),
+                Field::new("severity", DataType::Utf8, true),
                 Field::new("msg", DataType::Utf8, false),
                 Field::new(DATE_COLUMN, DataType::Utf8, true),
             ]))

@@ -366,7 +366,7 @@ fn partitioned_tables_round_trip() {
         [
             format!("records/date={DAY1}/part-00000.parquet"),
             format!("records/date={DAY2}/part-00000.parquet"),
-            "records/date=unknown/part-00000.parquet".to_owned(),
+            "records/date=__HIVE_DEFAULT_PARTITION__/part-00000.parquet".to_owned(),
         ]
     );
     assert_eq!(
@@ -691,4 +691,102 @@ fn flat_file() {
 fn empty_input() {
     assert_eq!(records_batch(&[], None).unwrap().num_rows(), 0);
     assert_eq!(events_batch(&records()[..2], None).unwrap().num_rows(), 0);
+}
+
+/// Engines join tables on shared columns: a column two tables share has one type, no
+/// table has a dictionary (polars: categorical) column, and a step's struct fields do not
+/// collide with the command's columns when unnested.
+#[test]
+fn same_column_same_type_in_every_table() {
+    let commands = crate::sink::commands::commands_schema();
+    let mut seen: std::collections::BTreeMap<String, DataType> = Default::default();
+    for schema in [records_schema(), events_schema(), commands.clone()] {
+        for field in schema.fields() {
+            assert!(
+                !matches!(field.data_type(), DataType::Dictionary(..)),
+                "{} is a dictionary",
+                field.name()
+            );
+            let first = seen
+                .entry(field.name().clone())
+                .or_insert_with(|| field.data_type().clone());
+            assert_eq!(first, field.data_type(), "{}", field.name());
+        }
+    }
+    for shared in [
+        "source",
+        "line",
+        "instance_id",
+        "command",
+        "ts",
+        "status",
+        "date",
+    ] {
+        assert!(seen.contains_key(shared), "{shared}");
+    }
+    let DataType::List(item) = commands.field_with_name("steps").unwrap().data_type() else {
+        panic!("steps is a list")
+    };
+    let DataType::Struct(fields) = item.data_type() else {
+        panic!("steps holds structs")
+    };
+    for field in fields {
+        assert!(
+            commands.field_with_name(field.name()).is_err(),
+            "step field {} collides with a commands column",
+            field.name()
+        );
+    }
+}
+
+/// `host` is the host of each row's source in `records` and `events`, as in `commands`.
+#[test]
+fn records_and_events_carry_the_host_of_their_source() {
+    let mut all = records();
+    let mut other = all[0].clone();
+    other.source = "bundle.zip!var/log/nginx/access.log".into();
+    all.push(other);
+    let batch = records_batch(&all, None).unwrap();
+    let hosts = strings(&[batch], "host");
+    assert_eq!(hosts.len(), all.len());
+    for (record, host) in all.iter().zip(&hosts) {
+        assert_eq!(
+            host.as_deref(),
+            Some(crate::correlate::host_of(&record.source).as_str())
+        );
+    }
+    assert_eq!(hosts[0].as_deref(), Some("logs/i-0abc/var/log"));
+    assert_eq!(hosts.last().unwrap().as_deref(), Some("bundle.zip!var/log"));
+    let events = events_batch(&all, None).unwrap();
+    assert!(events.num_rows() > 0);
+    let hosts = strings(&[events], "host");
+    assert!(
+        hosts
+            .iter()
+            .all(|h| h.as_deref() == Some("logs/i-0abc/var/log")),
+        "{hosts:?}"
+    );
+}
+
+/// `severity` puts every spelling of a level on one scale; `level` stays as written.
+#[test]
+fn severity_is_one_vocabulary_beside_the_raw_level() {
+    let levels = ["WARNING", "warn", "FATAL", "ANY", "INFO"];
+    let rows: Vec<Record> = levels
+        .iter()
+        .zip(1..)
+        .map(|(level, line)| {
+            let mut r = record(line, None, Event::Other, "x");
+            r.level = Some((*level).into());
+            r
+        })
+        .collect();
+    let batch = records_batch(&rows, None).unwrap();
+    let batches = [batch];
+    let want = ["warn", "warn", "fatal", "fatal", "info"].map(|s| Some(s.to_owned()));
+    assert_eq!(strings(&batches, "severity"), want);
+    assert_eq!(
+        strings(&batches, "level"),
+        levels.map(|l| Some(l.to_owned()))
+    );
 }
