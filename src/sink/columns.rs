@@ -26,6 +26,8 @@ pub enum ColumnType {
     Int32,
     /// Microseconds since the epoch, UTC (`TIMESTAMP(MICROS, UTC)`).
     Timestamp,
+    /// A 64-bit float (`DOUBLE`).
+    Float64,
     /// A calendar date: the Hive partition key, read by engines as `DATE`.
     Date,
 }
@@ -38,6 +40,7 @@ impl ColumnType {
             ColumnType::Int64 => DataType::Int64,
             ColumnType::Int32 => DataType::Int32,
             ColumnType::Timestamp => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+            ColumnType::Float64 => DataType::Float64,
             // The partition key: `YYYY-MM-DD` text in batches; engines read it from the
             // directory name (`date=2023-05-01`) as a DATE.
             ColumnType::Date => DataType::Utf8,
@@ -51,13 +54,14 @@ impl ColumnType {
             ColumnType::Int64 => "BIGINT",
             ColumnType::Int32 => "INTEGER",
             ColumnType::Timestamp => "TIMESTAMP WITH TIME ZONE",
+            ColumnType::Float64 => "DOUBLE",
             ColumnType::Date => "DATE",
         }
     }
 }
 
 /// What a column holds for one record, before redaction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cell<'a> {
     /// Text a secret may hide in: redacted when redaction is on.
     Text(Option<&'a str>),
@@ -65,6 +69,8 @@ pub enum Cell<'a> {
     Plain(Option<&'a str>),
     /// An integer.
     Int(Option<i64>),
+    /// A float.
+    Float(Option<f64>),
     /// A time stamp: the text the record holds (for CSV and JSON lines) and its
     /// microseconds since the epoch (for Parquet; `None` when absent or unparsable).
     Time(Option<&'a str>, Option<i64>),
@@ -78,6 +84,7 @@ impl Cell<'_> {
         match self {
             Cell::Text(v) | Cell::Plain(v) => v.is_none(),
             Cell::Int(v) => v.is_none(),
+            Cell::Float(v) => v.is_none(),
             Cell::Time(text, _) => text.is_none(),
             Cell::Date(v) => v.is_none(),
         }
@@ -152,7 +159,7 @@ const fn column(
     }
 }
 
-use ColumnType::{Date, Int32, Int64, Text, Timestamp};
+use ColumnType::{Date, Float64, Int32, Int64, Text, Timestamp};
 
 /// A count or offset as the signed 64-bit integer every engine reads (Spark has no
 /// unsigned Parquet integers); no input reaches 2^63 bytes.
@@ -356,6 +363,147 @@ pub const RECORD_COLUMNS: &[Column] = &[
     ),
 ];
 
+/// The fields of a record's `http_request` event, `None` for other records.
+struct Http<'a> {
+    client: Option<&'a str>,
+    method: Option<&'a str>,
+    path: Option<&'a str>,
+    status: Option<u16>,
+    bytes: Option<u64>,
+    request_time_ms: Option<f64>,
+    upstream_time_ms: Option<f64>,
+    user_agent: Option<&'a str>,
+    forwarded_for: Option<&'a str>,
+}
+
+fn http<'a>(row: &Row<'a>) -> Option<Http<'a>> {
+    match &row.record.event {
+        Event::HttpRequest {
+            client,
+            method,
+            path,
+            status,
+            body_bytes,
+            request_time_ms,
+            upstream_time_ms,
+            user_agent,
+            forwarded_for,
+            ..
+        } => Some(Http {
+            client: client.as_deref(),
+            method: method.as_deref(),
+            path: path.as_deref(),
+            status: *status,
+            bytes: *body_bytes,
+            request_time_ms: *request_time_ms,
+            upstream_time_ms: *upstream_time_ms,
+            user_agent: user_agent.as_deref(),
+            forwarded_for: forwarded_for.as_deref(),
+        }),
+        _ => None,
+    }
+}
+
+/// Every column of the `http_requests` table: one row per `http_request` record (nginx
+/// access logs and healthd's request logs), partitioned by `date` like `records`.
+pub const HTTP_COLUMNS: &[Column] = &[
+    column(
+        "ts",
+        Timestamp,
+        true,
+        false,
+        "the request's time stamp, UTC, µs",
+        |r| Cell::Time(r.record.ts.as_deref(), r.micros),
+    ),
+    column("host", Text, false, false, "as in `records`", |r| {
+        Cell::Text(Some(r.host))
+    }),
+    column("instance_id", Text, true, false, "as in `records`", |r| {
+        Cell::Text(r.record.instance_id.as_deref())
+    }),
+    column("source", Text, false, false, "as in `records`", |r| {
+        Cell::Text(Some(&r.record.source))
+    }),
+    column("line", Int64, false, false, "as in `records`", |r| {
+        Cell::Int(signed(r.record.line))
+    }),
+    column(
+        "method",
+        Text,
+        true,
+        false,
+        "`GET`, `POST`, ... (access log)",
+        |r| Cell::Text(http(r).and_then(|h| h.method)),
+    ),
+    column(
+        "path",
+        Text,
+        true,
+        false,
+        "the path (healthd: without the query string)",
+        |r| Cell::Text(http(r).and_then(|h| h.path)),
+    ),
+    column(
+        "http_status",
+        Int32,
+        true,
+        false,
+        "the HTTP status (not `status`: that is text in `records` and `commands`)",
+        |r| Cell::Int(http(r).and_then(|h| h.status).map(i64::from)),
+    ),
+    column(
+        "body_bytes",
+        Int64,
+        true,
+        false,
+        "response body bytes (access log)",
+        |r| Cell::Int(http(r).and_then(|h| h.bytes).and_then(signed)),
+    ),
+    column(
+        "request_time_ms",
+        Float64,
+        true,
+        false,
+        "request time in ms (healthd)",
+        |r| Cell::Float(http(r).and_then(|h| h.request_time_ms)),
+    ),
+    column(
+        "upstream_time_ms",
+        Float64,
+        true,
+        false,
+        "upstream time in ms (healthd)",
+        |r| Cell::Float(http(r).and_then(|h| h.upstream_time_ms)),
+    ),
+    column(
+        "client",
+        Text,
+        true,
+        false,
+        "the client address (access log)",
+        |r| Cell::Text(http(r).and_then(|h| h.client)),
+    ),
+    column(
+        "forwarded_for",
+        Text,
+        true,
+        false,
+        "`X-Forwarded-For`",
+        |r| Cell::Text(http(r).and_then(|h| h.forwarded_for)),
+    ),
+    column(
+        "user_agent",
+        Text,
+        true,
+        false,
+        "the user agent (access log)",
+        |r| Cell::Text(http(r).and_then(|h| h.user_agent)),
+    ),
+    column(DATE, Date, true, false, "as in `records`", |r| {
+        Cell::Date(r.date)
+    }),
+];
+
 /// The envelope columns, in order: the CSV columns.
 pub fn envelope_columns() -> impl Iterator<Item = &'static Column> {
     RECORD_COLUMNS.iter().filter(|c| c.envelope)
@@ -363,8 +511,13 @@ pub fn envelope_columns() -> impl Iterator<Item = &'static Column> {
 
 /// The README's table of the `records` columns.
 pub fn markdown_table() -> String {
+    markdown_table_of(RECORD_COLUMNS)
+}
+
+/// The README's table of `columns`.
+pub fn markdown_table_of(columns: &[Column]) -> String {
     let mut out = String::from("| column | type | null | what |\n|---|---|---|---|\n");
-    for c in RECORD_COLUMNS {
+    for c in columns {
         out.push_str(&format!(
             "| `{}` | {} | {} | {} |\n",
             c.name,
@@ -580,6 +733,11 @@ mod tests {
             ColumnType::Timestamp => {
                 Value::from(array.as_primitive::<TimestampMicrosecondType>().value(row))
             }
+            ColumnType::Float64 => Value::from(
+                array
+                    .as_primitive::<arrow_array::types::Float64Type>()
+                    .value(row),
+            ),
         })
     }
 
@@ -677,6 +835,11 @@ mod tests {
             "README.md's records table is not this one:\n{}",
             markdown_table()
         );
+        let http = markdown_table_of(HTTP_COLUMNS);
+        assert!(
+            readme.contains(&http),
+            "README.md's http_requests table is not this one:\n{http}"
+        );
     }
 
     #[test]
@@ -688,6 +851,7 @@ mod tests {
                 (column.ty, (column.read)(&row)),
                 (ColumnType::Text, Cell::Text(_) | Cell::Plain(_))
                     | (ColumnType::Int64 | ColumnType::Int32, Cell::Int(_))
+                    | (ColumnType::Float64, Cell::Float(_))
                     | (ColumnType::Timestamp, Cell::Time(..))
                     | (ColumnType::Date, Cell::Date(_))
             );
@@ -698,5 +862,44 @@ mod tests {
                 column.name
             );
         }
+    }
+
+    #[test]
+    fn http_requests_rows_are_the_http_request_records_typed() {
+        use crate::record::Format;
+        let records = sample_records();
+        let http: Vec<&Record> = records
+            .iter()
+            .filter(|r| r.kind() == "http_request")
+            .collect();
+        assert!(http.len() > 10, "{} requests", http.len());
+        let batch = crate::sink::parquet::http_requests_batch(&records, None).unwrap();
+        assert_eq!(batch.num_rows(), http.len());
+        let status = batch.column_by_name("http_status").unwrap();
+        let status = status.as_primitive::<Int32Type>();
+        let method = batch.column_by_name("method").unwrap();
+        let method = method.as_string::<i32>();
+        let took = batch.column_by_name("request_time_ms").unwrap();
+        let took = took.as_primitive::<arrow_array::types::Float64Type>();
+        for (i, r) in http.iter().enumerate() {
+            let Event::HttpRequest {
+                status: s,
+                method: m,
+                request_time_ms: t,
+                ..
+            } = &r.event
+            else {
+                panic!("an http_request record")
+            };
+            assert_eq!(
+                status.is_valid(i).then(|| status.value(i)),
+                s.map(i32::from)
+            );
+            assert_eq!(method.is_valid(i).then(|| method.value(i)), m.as_deref());
+            assert_eq!(took.is_valid(i).then(|| took.value(i)), *t);
+        }
+        assert!(http.iter().any(|r| r.format == Some(Format::NginxAccess)));
+        assert!(http.iter().any(|r| r.format == Some(Format::Healthd)));
+        assert!(took.null_count() < took.len(), "healthd's times are typed");
     }
 }

@@ -46,6 +46,7 @@ impl<W: Write> RecordSink for Csv<W> {
             .map(|c| match (c.read)(&view) {
                 Cell::Text(v) | Cell::Plain(v) | Cell::Date(v) => v.unwrap_or_default().to_owned(),
                 Cell::Int(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+                Cell::Float(v) => v.map(|v| v.to_string()).unwrap_or_default(),
                 Cell::Time(text, _) => text.unwrap_or_default().to_owned(),
             })
             .collect();

@@ -5,9 +5,10 @@
 //! Re-running on the same inputs writes the same bytes: file names, row order and
 //! partitioning depend only on the inputs, and the manifest holds no time stamps.
 
+use super::columns::{Cell, Column, Row, HTTP_COLUMNS};
 use super::parquet::{
-    events_batch, events_schema, records_batch, records_schema, FileWriter, PartitionFile,
-    PartitionedWriter,
+    events_batch, events_schema, http_requests_batch, http_requests_schema, records_batch,
+    records_schema, FileWriter, PartitionFile, PartitionedWriter,
 };
 use crate::record::Record;
 use crate::redact::Redactor;
@@ -76,8 +77,8 @@ impl ChunkSink for RecordsFileSink {
 
 /// The tables of one chunk, encoded.
 pub enum TablesChunk {
-    /// Parquet: Arrow batches of the records and events tables.
-    Parquet(RecordBatch, RecordBatch),
+    /// Parquet: Arrow batches of the records, events and http_requests tables.
+    Parquet(RecordBatch, RecordBatch, RecordBatch),
     /// JSON lines: the lines of each (table, date partition), in order.
     Jsonl(BTreeMap<(&'static str, String), Vec<u8>>),
 }
@@ -142,6 +143,38 @@ fn with_host(line: &mut Vec<u8>, host: &str, redactor: Option<&Redactor>) -> io:
     Ok(())
 }
 
+/// Appends the JSON line of `row` in `columns` (all but `date`, the partition; null cells
+/// left out, as JSON lines leave out absent fields), redacting text that might hold a
+/// secret unless `redactor` is `None`.
+fn json_row(
+    out: &mut Vec<u8>,
+    columns: &[Column],
+    row: &Row<'_>,
+    redactor: Option<&Redactor>,
+) -> io::Result<()> {
+    let mut map = serde_json::Map::new();
+    for column in columns.iter().filter(|c| c.name != super::columns::DATE) {
+        let value = match (column.read)(row) {
+            Cell::Text(v) => v.map(|t| match redactor {
+                Some(r) if r.might_contain_secret(t) => {
+                    serde_json::Value::from(r.redact_text(t).into_owned())
+                }
+                _ => serde_json::Value::from(t),
+            }),
+            Cell::Plain(v) | Cell::Date(v) => v.map(serde_json::Value::from),
+            Cell::Int(v) => v.map(serde_json::Value::from),
+            Cell::Float(v) => v.map(serde_json::Value::from),
+            Cell::Time(text, _) => text.map(serde_json::Value::from),
+        };
+        if let Some(value) = value {
+            map.insert(column.name.to_owned(), value);
+        }
+    }
+    serde_json::to_writer(&mut *out, &map).map_err(io::Error::other)?;
+    out.push(b'\n');
+    Ok(())
+}
+
 impl TablesEncoder {
     fn jsonl<'a>(
         &self,
@@ -171,6 +204,24 @@ impl TablesEncoder {
                 _ => Cow::Borrowed(text),
             }
         };
+        let mut http_hosts = super::parquet::HostCache::default();
+        for record in records {
+            if !matches!(record.event, crate::record::Event::HttpRequest { .. }) {
+                continue;
+            }
+            let row = Row {
+                record,
+                common: Default::default(),
+                fields: "",
+                micros: None,
+                date: None,
+                host: http_hosts.of(&record.source),
+            };
+            let out = parts
+                .entry(("http_requests", date_of(record.ts.as_deref())))
+                .or_default();
+            json_row(out, HTTP_COLUMNS, &row, self.redactor.as_ref())?;
+        }
         let mut hosts = super::parquet::HostCache::default();
         for row in crate::sink::events::event_rows(records) {
             let record = row.record;
@@ -212,6 +263,7 @@ impl Encoder for TablesEncoder {
             TableFormat::Parquet => Ok(TablesChunk::Parquet(
                 records_batch(&records, self.redactor.as_ref())?,
                 events_batch(&records, self.redactor.as_ref())?,
+                http_requests_batch(&records, self.redactor.as_ref())?,
             )),
             TableFormat::Jsonl => self.jsonl(&records).map(TablesChunk::Jsonl),
         }
@@ -275,6 +327,8 @@ pub enum DatasetSink {
         records: PartitionedWriter,
         /// `events/`.
         events: PartitionedWriter,
+        /// `http_requests/`.
+        http: PartitionedWriter,
     },
     /// JSON-lines tables.
     Jsonl {
@@ -315,6 +369,11 @@ impl DatasetSink {
                     events_schema(),
                     TABLE_MEMORY_BUDGET / 4,
                 )?,
+                http: PartitionedWriter::new(
+                    &dir.join("http_requests"),
+                    http_requests_schema(),
+                    TABLE_MEMORY_BUDGET / 4,
+                )?,
             },
             TableFormat::Jsonl => DatasetSink::Jsonl {
                 dir: dir.to_path_buf(),
@@ -344,13 +403,19 @@ impl DatasetSink {
         };
         let mut tables = BTreeMap::new();
         match self {
-            DatasetSink::Parquet { records, events } => {
+            DatasetSink::Parquet {
+                records,
+                events,
+                http,
+            } => {
                 tables.insert("records", relative(records.finish()?));
                 tables.insert("events", relative(events.finish()?));
+                tables.insert("http_requests", relative(http.finish()?));
             }
             DatasetSink::Jsonl { parts, .. } => {
                 tables.insert("records", Vec::new());
                 tables.insert("events", Vec::new());
+                tables.insert("http_requests", Vec::new());
                 for ((table, _), JsonlPartHandle(part)) in parts {
                     let file = part.finish(dir)?;
                     tables.entry(table).or_insert_with(Vec::new).push(file);
@@ -366,10 +431,20 @@ impl ChunkSink for DatasetSink {
 
     fn write(&mut self, chunk: TablesChunk) -> io::Result<()> {
         match (self, chunk) {
-            (DatasetSink::Parquet { records, events }, TablesChunk::Parquet(r, e)) => {
+            (
+                DatasetSink::Parquet {
+                    records,
+                    events,
+                    http,
+                },
+                TablesChunk::Parquet(r, e, h),
+            ) => {
                 records.write(&r)?;
                 if e.num_rows() > 0 {
                     events.write(&e)?;
+                }
+                if h.num_rows() > 0 {
+                    http.write(&h)?;
                 }
                 Ok(())
             }
@@ -450,7 +525,7 @@ mod tests {
             .encode(records.clone())
             .unwrap()
         };
-        let TablesChunk::Parquet(_, events) = encode(TableFormat::Parquet) else {
+        let TablesChunk::Parquet(_, events, _) = encode(TableFormat::Parquet) else {
             panic!("a Parquet chunk")
         };
         let TablesChunk::Jsonl(parts) = encode(TableFormat::Jsonl) else {

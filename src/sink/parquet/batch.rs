@@ -4,9 +4,9 @@ use super::schema::UTC;
 use super::*;
 use crate::record::Record;
 use crate::redact::Redactor;
-use crate::sink::columns::{common, Cell, ColumnType, Row, RECORD_COLUMNS};
+use crate::sink::columns::{common, Cell, ColumnType, Row, HTTP_COLUMNS, RECORD_COLUMNS};
 use arrow_array::builder::{
-    Int32Builder, Int64Builder, StringBuilder, TimestampMicrosecondBuilder,
+    Float64Builder, Int32Builder, Int64Builder, StringBuilder, TimestampMicrosecondBuilder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
 use chrono::{DateTime, Datelike, NaiveDate};
@@ -153,6 +153,45 @@ pub fn records_batch(records: &[Record], redactor: Option<&Redactor>) -> io::Res
     RecordBatch::try_new(records_schema(), columns).map_err(arrow_error)
 }
 
+/// Builds the `http_requests` batch ([`http_requests_schema`]): one row per `http_request`
+/// record of `records`, in their order, redacting like [`records_batch`].
+///
+/// # Errors
+/// A column reader that gives a cell of another type than its column's (a bug).
+pub fn http_requests_batch(
+    records: &[Record],
+    redactor: Option<&Redactor>,
+) -> io::Result<RecordBatch> {
+    let requests = records
+        .iter()
+        .filter(|r| matches!(r.event, crate::record::Event::HttpRequest { .. }));
+    let mut builders: Vec<Builder> = HTTP_COLUMNS.iter().map(|c| Builder::new(c.ty, 0)).collect();
+    let mut day = String::with_capacity(10);
+    let mut hosts = HostCache::default();
+    for record in requests {
+        let red = redactor_for(redactor, record);
+        let instant = record.ts.as_deref().and_then(parse_ts);
+        day.clear();
+        let date = match instant {
+            Some(i) if push_date(&mut day, i.date) => Some(day.as_str()),
+            _ => None,
+        };
+        let row = Row {
+            record,
+            common: Default::default(),
+            fields: "",
+            micros: instant.map(|i| i.micros),
+            date,
+            host: hosts.of(&record.source),
+        };
+        for (column, builder) in HTTP_COLUMNS.iter().zip(&mut builders) {
+            builder.append((column.read)(&row), red, column.name)?;
+        }
+    }
+    let columns: Vec<ArrayRef> = builders.iter_mut().map(Builder::finish).collect();
+    RecordBatch::try_new(http_requests_schema(), columns).map_err(arrow_error)
+}
+
 /// The host of a record's source ([`crate::correlate::host_of`]), worked out once per run
 /// of records from one source.
 #[derive(Default)]
@@ -178,6 +217,7 @@ enum Builder {
     Text(StringBuilder),
     Int64(Int64Builder),
     Int32(Int32Builder),
+    Float64(Float64Builder),
     Timestamp(TimestampMicrosecondBuilder),
 }
 
@@ -189,6 +229,7 @@ impl Builder {
             }
             ColumnType::Int64 => Builder::Int64(Int64Builder::with_capacity(rows)),
             ColumnType::Int32 => Builder::Int32(Int32Builder::with_capacity(rows)),
+            ColumnType::Float64 => Builder::Float64(Float64Builder::with_capacity(rows)),
             ColumnType::Timestamp => Builder::Timestamp(
                 TimestampMicrosecondBuilder::with_capacity(rows).with_timezone(UTC),
             ),
@@ -204,6 +245,7 @@ impl Builder {
             (Builder::Int32(b), Cell::Int(v)) => {
                 b.append_option(v.and_then(|v| i32::try_from(v).ok()));
             }
+            (Builder::Float64(b), Cell::Float(v)) => b.append_option(v),
             (Builder::Timestamp(b), Cell::Time(_, micros)) => b.append_option(micros),
             _ => {
                 return Err(io::Error::other(format!(
@@ -219,6 +261,7 @@ impl Builder {
             Builder::Text(b) => Arc::new(b.finish()),
             Builder::Int64(b) => Arc::new(b.finish()),
             Builder::Int32(b) => Arc::new(b.finish()),
+            Builder::Float64(b) => Arc::new(b.finish()),
             Builder::Timestamp(b) => Arc::new(b.finish()),
         }
     }

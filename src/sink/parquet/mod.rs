@@ -57,12 +57,13 @@ mod schema;
 mod tests;
 
 pub(crate) use batch::HostCache;
-pub use batch::{events_batch, records_batch};
+pub use batch::{events_batch, http_requests_batch, records_batch};
 pub use file::{writer_properties, FileWriter, PAGE_BYTES};
 pub use partitioned::{PartitionFile, PartitionedWriter, MAX_OPEN_PARTITIONS};
 pub(crate) use schema::timestamp;
 pub use schema::{
-    events_schema, records_schema, CREATED_BY, DATE_COLUMN, MAX_ROW_GROUP_ROWS, UNKNOWN_DATE,
+    events_schema, http_requests_schema, records_schema, CREATED_BY, DATE_COLUMN,
+    MAX_ROW_GROUP_ROWS, UNKNOWN_DATE,
 };
 
 use ::parquet::errors::ParquetError;

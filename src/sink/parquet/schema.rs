@@ -42,6 +42,21 @@ pub fn records_schema() -> SchemaRef {
         .clone()
 }
 
+/// The schema of the `http_requests` table ([`crate::sink::columns::HTTP_COLUMNS`]).
+pub fn http_requests_schema() -> SchemaRef {
+    static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
+    SCHEMA
+        .get_or_init(|| {
+            Arc::new(Schema::new(
+                crate::sink::columns::HTTP_COLUMNS
+                    .iter()
+                    .map(|c| Field::new(c.name, c.ty.data_type(), c.nullable))
+                    .collect::<Vec<_>>(),
+            ))
+        })
+        .clone()
+}
+
 /// The schema of the `events` table: one row per result event (see the module
 /// documentation for what each column holds).
 pub fn events_schema() -> SchemaRef {

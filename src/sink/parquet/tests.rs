@@ -700,7 +700,12 @@ fn empty_input() {
 fn same_column_same_type_in_every_table() {
     let commands = crate::sink::commands::commands_schema();
     let mut seen: std::collections::BTreeMap<String, DataType> = Default::default();
-    for schema in [records_schema(), events_schema(), commands.clone()] {
+    for schema in [
+        records_schema(),
+        events_schema(),
+        http_requests_schema(),
+        commands.clone(),
+    ] {
         for field in schema.fields() {
             assert!(
                 !matches!(field.data_type(), DataType::Dictionary(..)),
