@@ -5,7 +5,7 @@
 #![forbid(unsafe_code)]
 
 use crate::record::{Format, Record, Severity, KINDS};
-use crate::scan::Encoder;
+use crate::sink::Encoder;
 use crate::sink::RecordSink;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use regex::Regex;

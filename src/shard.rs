@@ -5,7 +5,7 @@
 //! A file's host is the instance it came from ([`host_key`]): the path up to its instance
 //! directory (`.../i-0123456789abcdef0/`) when the path names an instance id, else the
 //! archive itself for a `.zip` bundle, else the host correlation uses
-//! ([`crate::correlate::host_of`]: the file's directory, `nginx/` and such folded in). The
+//! ([`crate::ids::host_of`]: the file's directory, `nginx/` and such folded in). The
 //! key's FNV-1a hash, modulo N, picks the shard, so a host's files always go together and
 //! the choice depends on nothing but the path (not on the machine, the order or the time).
 #![forbid(unsafe_code)]
@@ -79,7 +79,7 @@ impl Serialize for Shard {
 /// The host a file belongs to, as shards group files: the instance id the path names
 /// (`i-0123456789abcdef0`, the instance directory of a bundle download, whatever is
 /// above it), else the path itself for a `.zip` archive, else its directory as
-/// [`crate::correlate::host_of`] has it.
+/// [`crate::ids::host_of`] has it.
 pub fn host_key(path: &str) -> String {
     let path = path.replace('\\', "/");
     if let Some(id) = crate::ids::instance_id(&path) {
@@ -88,7 +88,7 @@ pub fn host_key(path: &str) -> String {
     if path.to_ascii_lowercase().ends_with(".zip") {
         return path;
     }
-    crate::correlate::host_of(&path)
+    crate::ids::host_of(&path)
 }
 
 /// The shard (1-based) of `count` that `key` falls in: its FNV-1a hash modulo `count`.

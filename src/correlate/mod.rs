@@ -196,54 +196,9 @@ fn slim_payload(event: &mut Event) {
     }
 }
 
-/// The host a record belongs to: the part of its source before a bundle's `!`, else its
-/// directory, with trailing `nginx`, `httpd` and `healthd` components removed, and the
-/// application logs' folders (`tomcat`, `nodejs`, `containers`,
-/// `eb-docker/containers/eb-current-app`, `ecs`).
-pub fn host_of(source: &str) -> String {
-    let (outer, inner) = match source.split_once('!') {
-        Some((outer, inner)) => (outer, Some(inner)),
-        None => (source, None),
-    };
-    match inner {
-        Some(inner) => format!("{outer}!{}", strip_log_subdirs(parent(inner))),
-        None => strip_log_subdirs(parent(outer)).to_owned(),
-    }
-}
-
-fn parent(path: &str) -> &str {
-    match path.rfind('/') {
-        Some(0) => "/",
-        Some(i) => &path[..i],
-        None => ".",
-    }
-}
-
-fn strip_log_subdirs(mut dir: &str) -> &str {
-    loop {
-        let (head, last) = match dir.rfind('/') {
-            Some(i) => (&dir[..i], &dir[i + 1..]),
-            None => ("", dir),
-        };
-        if !matches!(
-            last,
-            "nginx"
-                | "httpd"
-                | "healthd"
-                | "tomcat"
-                | "tomcat8"
-                | "tomcat9"
-                | "nodejs"
-                | "containers"
-                | "eb-current-app"
-                | "eb-docker"
-                | "ecs"
-        ) {
-            return dir;
-        }
-        dir = if head.is_empty() { "." } else { head };
-    }
-}
+/// The host a record belongs to (moved to [`crate::ids`], where the scanner's shard
+/// selection can reach it too).
+pub use crate::ids::host_of;
 
 /// Microseconds since the epoch of a record's RFC 3339 `ts`.
 pub(crate) fn micros(ts: Option<&str>) -> Option<i64> {

@@ -69,28 +69,27 @@ impl Default for ScanOptions {
     }
 }
 
-/// Turns a batch of records into an encoded chunk; runs on the worker threads.
-pub trait Encoder: Sync {
-    /// What one batch becomes (JSON-lines bytes, Arrow batches, ...).
+/// How the scanner encodes a batch of records on a worker thread: any
+/// `Fn(Vec<Record>) -> io::Result<C>` that can be shared between threads. (The traits
+/// sinks implement live in [`crate::sink`], which calls [`scan`] with closures: the
+/// scanner defines no trait for the layers above it.)
+pub(crate) trait Encode: Sync {
+    /// What one batch becomes.
     type Chunk: Send;
 
     /// Encodes `records`, which are in input order.
-    ///
-    /// # Errors
-    /// An encoding error; the scan stops.
     fn encode(&self, records: Vec<Record>) -> io::Result<Self::Chunk>;
 }
 
-/// Receives encoded chunks in input order, on one writer thread.
-pub trait ChunkSink: Send {
-    /// What it receives.
-    type Chunk: Send;
+impl<C: Send, F> Encode for F
+where
+    F: Fn(Vec<Record>) -> io::Result<C> + Sync,
+{
+    type Chunk = C;
 
-    /// Writes one chunk.
-    ///
-    /// # Errors
-    /// A write error; the scan stops.
-    fn write(&mut self, chunk: Self::Chunk) -> io::Result<()>;
+    fn encode(&self, records: Vec<Record>) -> io::Result<C> {
+        self(records)
+    }
 }
 
 /// What the scanner found in one input: a file, a member of an archive, or a section of
@@ -349,7 +348,7 @@ type Pending<C> = mpsc::Receiver<io::Result<Done<C>>>;
 
 /// The state the main thread keeps while it cuts the inputs into tasks, spawns them on
 /// the pool and drains their results in input order.
-struct Planner<'a, 's, E: Encoder> {
+struct Planner<'a, 's, E: Encode> {
     options: &'s ScanOptions,
     /// The pool's scope; `None` when the scan runs on one thread, and tasks run on the
     /// planning thread as they are planned.
@@ -367,7 +366,7 @@ struct Planner<'a, 's, E: Encoder> {
     out: &'a mut dyn FnMut(E::Chunk, usize) -> io::Result<()>,
 }
 
-impl<E: Encoder> Planner<'_, '_, E> {
+impl<E: Encode> Planner<'_, '_, E> {
     /// Spawns `task`, first draining the oldest results while too much is in flight.
     fn push(&mut self, task: Task, bytes: usize) -> io::Result<()> {
         let Some(scope) = self.scope else {
@@ -537,7 +536,7 @@ pub fn total_bytes(paths: &[PathBuf]) -> u64 {
 /// # Errors
 /// An encoding or writing error. Unreadable inputs are not errors: they are reported in
 /// the summary and the scan goes on.
-pub fn scan<E, S>(
+pub fn scan<C, E, S>(
     paths: &[PathBuf],
     options: &ScanOptions,
     encoder: &E,
@@ -545,14 +544,15 @@ pub fn scan<E, S>(
     progress: &(dyn Fn(u64) + Sync),
 ) -> io::Result<ScanSummary>
 where
-    E: Encoder,
-    S: ChunkSink<Chunk = E::Chunk>,
+    C: Send,
+    E: Fn(Vec<Record>) -> io::Result<C> + Sync,
+    S: FnMut(C) -> io::Result<()> + Send,
 {
     let threads = worker_threads(options);
     let reports = if threads == 1 {
         // One thread in all, no pool: plan, parse, encode and write in turn, so that
         // `-j 1` is what a single core does.
-        let mut write = |chunk: E::Chunk, _bytes: usize| sink.write(chunk);
+        let mut write = |chunk: C, _bytes: usize| sink(chunk);
         let (planned, reports) = plan(paths, options, encoder, None, &mut write, progress);
         planned?;
         reports
@@ -561,7 +561,7 @@ where
             .num_threads(threads)
             .build()
             .map_err(io::Error::other)?;
-        let (tx, rx) = mpsc::sync_channel::<(E::Chunk, bool)>(threads);
+        let (tx, rx) = mpsc::sync_channel::<(C, bool)>(threads);
         let (written_tx, written_rx) = mpsc::channel::<()>();
         // A chunk of a task over this many input bytes (a record cut at the cap) may
         // encode to hundreds of MB: the planner waits until it is written before it hands
@@ -570,7 +570,7 @@ where
         std::thread::scope(|scope| -> io::Result<BTreeMap<usize, Vec<InputReport>>> {
             let writer = scope.spawn(move || -> io::Result<()> {
                 for (chunk, acknowledge) in rx {
-                    sink.write(chunk)?;
+                    sink(chunk)?;
                     if acknowledge {
                         // The planner is gone only when the scan already failed.
                         let _ = written_tx.send(());
@@ -578,7 +578,7 @@ where
                 }
                 Ok(())
             });
-            let mut send = move |chunk: E::Chunk, bytes: usize| {
+            let mut send = move |chunk: C, bytes: usize| {
                 let stopped = || io::Error::other("the output writer stopped");
                 tx.send((chunk, bytes > big)).map_err(|_| stopped())?;
                 if bytes > big {
@@ -627,7 +627,7 @@ pub fn worker_threads(options: &ScanOptions) -> usize {
 /// Plans every input of `paths` into tasks, runs them on `pool` (or on this thread when
 /// there is none) and hands their chunks to `out` in input order; returns how planning
 /// ended and the reports of every input, keyed by job.
-fn plan<'s, E: Encoder>(
+fn plan<'s, E: Encode>(
     paths: &[PathBuf],
     options: &'s ScanOptions,
     encoder: &'s E,
@@ -644,7 +644,7 @@ fn plan<'s, E: Encoder>(
     }
 }
 
-impl<'a, 's, E: Encoder> Planner<'a, 's, E> {
+impl<'a, 's, E: Encode> Planner<'a, 's, E> {
     /// A planner that keeps about two tasks per thread in flight.
     fn new(
         options: &'s ScanOptions,
@@ -669,7 +669,7 @@ impl<'a, 's, E: Encoder> Planner<'a, 's, E> {
     }
 }
 
-impl<E: Encoder> Planner<'_, '_, E> {
+impl<E: Encode> Planner<'_, '_, E> {
     /// Plans and runs every job, then drains what is still in flight.
     fn run(mut self, paths: &[PathBuf]) -> (io::Result<()>, BTreeMap<usize, Vec<InputReport>>) {
         let mut planned: io::Result<()> = Ok(());
@@ -698,42 +698,6 @@ impl<E: Encoder> Planner<'_, '_, E> {
             planned = self.flush();
         }
         (planned, std::mem::take(&mut self.reports))
-    }
-}
-
-/// Encodes records as JSON lines (redacted unless `redactor` is `None`).
-pub struct JsonLinesEncoder {
-    /// The redactor, `None` when the user opted out.
-    pub redactor: Option<crate::redact::Redactor>,
-}
-
-impl Encoder for JsonLinesEncoder {
-    type Chunk = Vec<u8>;
-
-    fn encode(&self, records: Vec<Record>) -> io::Result<Vec<u8>> {
-        // JSON lines run about 3.6 times the input on nginx access logs: reserve enough
-        // that the buffer is not copied as it grows.
-        // Capped: a whole decompressed file can be one task.
-        let input: u64 = records.iter().map(|r| r.bytes).sum();
-        let reserve = usize::try_from(input)
-            .unwrap_or(usize::MAX)
-            .saturating_mul(4);
-        let mut out = Vec::with_capacity(reserve.min(32 << 20));
-        for record in &records {
-            crate::sink::json_line(&mut out, record, self.redactor.as_ref())?;
-        }
-        Ok(out)
-    }
-}
-
-/// Writes encoded byte chunks to a writer.
-pub struct WriteSink<W: io::Write + Send>(pub W);
-
-impl<W: io::Write + Send> ChunkSink for WriteSink<W> {
-    type Chunk = Vec<u8>;
-
-    fn write(&mut self, chunk: Vec<u8>) -> io::Result<()> {
-        self.0.write_all(&chunk)
     }
 }
 

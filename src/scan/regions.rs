@@ -6,7 +6,7 @@
 //! is never trusted.
 
 use super::source::{Region, RegionReader};
-use super::{next_cut, next_line_where, Encoder, InputReport, Job, Planner, Task};
+use super::{next_cut, next_line_where, Encode, InputReport, Job, Planner, Task};
 use crate::decode::Context;
 use crate::framing::{wrapper, DETECT_WINDOW};
 use crate::pipeline::{choose_format, is_foreign};
@@ -169,7 +169,7 @@ fn strip_gz(name: &Path) -> PathBuf {
     }
 }
 
-impl<E: Encoder> Planner<'_, '_, E> {
+impl<E: Encode> Planner<'_, '_, E> {
     /// A large plain file, read region by region.
     pub(super) fn large_file(
         &mut self,

@@ -1,6 +1,7 @@
 //! The `commands/` table of a dataset: one row per command execution, its steps as a
 //! nested list column (flattened in order, each with its depth and path), partitioned by
-//! the date the execution started (`date=unknown` when it has no start).
+//! the date the execution started (Hive's null partition, `date=__HIVE_DEFAULT_PARTITION__`,
+//! when it has no start).
 
 use super::dataset::{JsonlPart, TableFile, TableFormat};
 use super::parquet::{timestamp, PartitionedWriter, DATE_COLUMN};
@@ -19,18 +20,19 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The fields of one step in the `steps` list.
+/// The fields of one step in the `steps` list, named `step_*` so that unnesting a step
+/// beside the command's own columns (`started`, `status`, `duration_ms`...) does not collide.
 fn step_fields() -> Fields {
     Fields::from(vec![
-        Field::new("name", DataType::Utf8, false),
-        Field::new("kind", DataType::Utf8, false),
-        Field::new("depth", DataType::Int32, false),
-        Field::new("path", DataType::Utf8, false),
-        Field::new("started", timestamp(), true),
-        Field::new("duration_ms", DataType::Int64, true),
-        Field::new("status", DataType::Utf8, false),
-        Field::new("exit_code", DataType::Int64, true),
-        Field::new("source", DataType::Utf8, true),
+        Field::new("step_name", DataType::Utf8, false),
+        Field::new("step_kind", DataType::Utf8, false),
+        Field::new("step_depth", DataType::Int32, false),
+        Field::new("step_path", DataType::Utf8, false),
+        Field::new("step_started", timestamp(), true),
+        Field::new("step_duration_ms", DataType::Int64, true),
+        Field::new("step_status", DataType::Utf8, false),
+        Field::new("step_exit_code", DataType::Int64, true),
+        Field::new("step_source", DataType::Utf8, true),
     ])
 }
 
@@ -42,6 +44,7 @@ pub fn commands_schema() -> SchemaRef {
         Field::new("instance_id", DataType::Utf8, true),
         Field::new("platform", DataType::Utf8, false),
         Field::new("command", DataType::Utf8, false),
+        Field::new("command_kind", DataType::Utf8, false),
         Field::new("id", DataType::Utf8, true),
         Field::new("started", timestamp(), true),
         Field::new("finished", timestamp(), true),
@@ -67,6 +70,46 @@ pub fn commands_schema() -> SchemaRef {
 
 fn date_of(execution: &Execution) -> String {
     super::dataset::date_of(execution.started.as_deref())
+}
+
+/// The command's kind on one vocabulary across platform generations: the legacy
+/// `CMD-AppDeploy` and Amazon Linux 2's `app-deploy` are both `app_deploy`, `CMD-TailLogs`
+/// and `tail-log` `tail_logs`, `CMD-BundleLogs` and `bundle-log` `bundle_logs`; cfn-hup's
+/// `ElasticBeanstalkCommand-...` (the name of every EB command it relays) is `eb_command`.
+/// Other names are written in snake case (`CMD-SqsdDeploy`: `sqsd_deploy`).
+pub fn command_kind(command: &str) -> String {
+    if command.starts_with("ElasticBeanstalkCommand-") {
+        return "eb_command".to_owned();
+    }
+    let name = command.strip_prefix("CMD-").unwrap_or(command);
+    let mut snake = String::with_capacity(name.len() + 4);
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c == '-' || c == '_' || c == ' ' {
+            if !snake.is_empty() && !snake.ends_with('_') {
+                snake.push('_');
+            }
+            previous_lower = false;
+        } else if c.is_ascii_uppercase() {
+            if previous_lower && !snake.ends_with('_') {
+                snake.push('_');
+            }
+            snake.push(c.to_ascii_lowercase());
+            previous_lower = false;
+        } else {
+            snake.push(c);
+            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        }
+    }
+    let snake = snake.trim_end_matches('_');
+    match snake {
+        "tail_log" | "tail_logs" | "system_tail_logs" => "tail_logs",
+        "bundle_log" | "bundle_logs" => "bundle_logs",
+        "publish_log" | "publish_logs" => "publish_logs",
+        "restart_app" | "restart_app_server" => "restart_app_server",
+        other => other,
+    }
+    .to_owned()
 }
 
 /// A step flattened: the step, its depth and its path.
@@ -186,11 +229,16 @@ pub fn commands_batch(executions: &[Execution]) -> io::Result<RecordBatch> {
         sources.append(true);
     }
     let dates: Vec<String> = executions.iter().map(date_of).collect();
+    let kinds: Vec<String> = executions
+        .iter()
+        .map(|e| command_kind(&e.command))
+        .collect();
     let columns: Vec<ArrayRef> = vec![
         text(&|e| Some(&e.host)),
         text(&|e| e.instance_id.as_deref()),
         text(&|e| Some(e.platform)),
         text(&|e| Some(&e.command)),
+        Arc::new(arrow_array::StringArray::from_iter_values(kinds)),
         text(&|e| e.id.as_deref()),
         time(&|e| e.started.as_deref()),
         time(&|e| e.finished.as_deref()),
@@ -212,6 +260,7 @@ pub fn commands_batch(executions: &[Execution]) -> io::Result<RecordBatch> {
 struct Row<'e> {
     #[serde(flatten)]
     execution: &'e Execution,
+    command_kind: String,
 }
 
 /// The `commands/` table of a dataset, written as executions come (a host at a time).
@@ -268,8 +317,11 @@ impl CommandsTable {
                             e.insert(part)
                         }
                     };
-                    let mut line =
-                        sonic_rs::to_vec(&Row { execution }).map_err(io::Error::other)?;
+                    let mut line = sonic_rs::to_vec(&Row {
+                        execution,
+                        command_kind: command_kind(&execution.command),
+                    })
+                    .map_err(io::Error::other)?;
                     line.push(b'\n');
                     part.write(&line, 1)?;
                 }
@@ -302,5 +354,70 @@ impl CommandsTable {
                 .map(|part| part.finish(&self.dir))
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_kinds_are_one_vocabulary_across_generations() {
+        for (legacy, al2, kind) in [
+            ("CMD-AppDeploy", "app-deploy", "app_deploy"),
+            ("CMD-ConfigDeploy", "config-deploy", "config_deploy"),
+            ("CMD-SelfStartup", "self-startup", "self_startup"),
+            (
+                "CMD-RestartAppServer",
+                "restart-app-server",
+                "restart_app_server",
+            ),
+            ("CMD-BundleLogs", "bundle-log", "bundle_logs"),
+            ("CMD-TailLogs", "tail-log", "tail_logs"),
+        ] {
+            assert_eq!(command_kind(legacy), kind, "{legacy}");
+            assert_eq!(command_kind(al2), kind, "{al2}");
+        }
+        assert_eq!(command_kind("env-launch"), "env_launch");
+        assert_eq!(command_kind("CMD-SystemTailLogs"), "tail_logs");
+        assert_eq!(command_kind("CMD-SqsdDeploy"), "sqsd_deploy");
+        assert_eq!(
+            command_kind("CMD-ImmutableDeploymentFlip"),
+            "immutable_deployment_flip"
+        );
+        assert_eq!(
+            command_kind("ElasticBeanstalkCommand-AWSEBAutoScalingGroup"),
+            "eb_command"
+        );
+        assert_eq!(command_kind(""), "");
+    }
+
+    #[test]
+    fn the_commands_table_has_the_kind_beside_the_raw_name() {
+        use arrow_array::cast::AsArray;
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/eb-commandprocessor.log");
+        let text = fs::read(&path).unwrap();
+        let mut records = Vec::new();
+        crate::pipeline::parse_buffer(
+            "eb-commandprocessor.log",
+            Some(&path),
+            &text,
+            crate::pipeline::ParseOptions::default(),
+            &mut records,
+        )
+        .unwrap();
+        let executions = crate::correlate::correlate(&records);
+        assert!(!executions.is_empty());
+        let batch = commands_batch(&executions).unwrap();
+        let raw = batch.column_by_name("command").unwrap().as_string::<i32>();
+        let kind = batch
+            .column_by_name("command_kind")
+            .unwrap()
+            .as_string::<i32>();
+        for i in 0..batch.num_rows() {
+            assert_eq!(kind.value(i), command_kind(raw.value(i)));
+        }
+        assert!((0..batch.num_rows())
+            .any(|i| raw.value(i) == "CMD-AppDeploy" && kind.value(i) == "app_deploy"));
     }
 }

@@ -1,27 +1,15 @@
 //! CSV: the envelope columns, one row per record, for spreadsheet-minded pipelines.
 
+use super::columns::{envelope_columns, Cell, Row};
 use super::RecordSink;
 use crate::record::Record;
 use crate::redact::Redactor;
 use std::io::{self, Write};
 
-/// The columns, in order.
-pub const COLUMNS: [&str; 14] = [
-    "source",
-    "line",
-    "end_line",
-    "offset",
-    "bytes",
-    "format",
-    "ts",
-    "level",
-    "pid",
-    "activity",
-    "kind",
-    "message",
-    "instance_id",
-    "environment_id",
-];
+/// The columns, in order: the envelope columns of [`super::columns::RECORD_COLUMNS`].
+pub fn columns() -> impl Iterator<Item = &'static str> {
+    super::columns::envelope_columns().map(|c| c.name)
+}
 
 /// Writes records as CSV rows of the envelope (the kind-specific fields are left to JSON
 /// lines and Parquet).
@@ -37,7 +25,7 @@ impl<W: Write> Csv<W> {
             .has_headers(false)
             .from_writer(out);
         if header {
-            out.write_record(COLUMNS).map_err(io::Error::other)?;
+            out.write_record(columns()).map_err(io::Error::other)?;
         }
         Ok(Self { out, redactor })
     }
@@ -51,28 +39,17 @@ impl<W: Write> Csv<W> {
     }
 }
 
-fn opt<T: ToString>(value: &Option<T>) -> String {
-    value.as_ref().map(ToString::to_string).unwrap_or_default()
-}
-
 impl<W: Write> RecordSink for Csv<W> {
     fn record(&mut self, r: &Record) -> io::Result<()> {
-        let mut row = [
-            r.source.to_string(),
-            r.line.to_string(),
-            r.end_line.to_string(),
-            r.offset.to_string(),
-            r.bytes.to_string(),
-            r.format.map(|f| f.name().to_owned()).unwrap_or_default(),
-            opt(&r.ts),
-            opt(&r.level),
-            opt(&r.pid),
-            opt(&r.activity),
-            r.kind().to_owned(),
-            r.message.clone(),
-            opt(&r.instance_id),
-            opt(&r.environment_id),
-        ];
+        let view = Row::envelope(r);
+        let mut row: Vec<String> = envelope_columns()
+            .map(|c| match (c.read)(&view) {
+                Cell::Text(v) | Cell::Plain(v) | Cell::Date(v) => v.unwrap_or_default().to_owned(),
+                Cell::Int(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+                Cell::Float(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+                Cell::Time(text, _) => text.unwrap_or_default().to_owned(),
+            })
+            .collect();
         if let Some(redactor) = &self.redactor {
             // Every column: a secret may sit in the activity path or the source, too.
             for cell in &mut row {
@@ -100,7 +77,7 @@ pub struct CsvEncoder {
     pub redactor: Option<Redactor>,
 }
 
-impl crate::scan::Encoder for CsvEncoder {
+impl crate::sink::Encoder for CsvEncoder {
     type Chunk = Vec<u8>;
 
     fn encode(&self, records: Vec<Record>) -> io::Result<Vec<u8>> {

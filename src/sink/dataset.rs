@@ -5,13 +5,15 @@
 //! Re-running on the same inputs writes the same bytes: file names, row order and
 //! partitioning depend only on the inputs, and the manifest holds no time stamps.
 
+use super::columns::{Cell, Column, Row, HTTP_COLUMNS};
 use super::parquet::{
-    events_batch, events_schema, records_batch, records_schema, FileWriter, PartitionFile,
-    PartitionedWriter,
+    events_batch, events_schema, http_requests_batch, http_requests_schema, records_batch,
+    records_schema, FileWriter, PartitionFile, PartitionedWriter,
 };
 use crate::record::Record;
 use crate::redact::Redactor;
-use crate::scan::{ChunkSink, Encoder, ScanSummary};
+use crate::scan::ScanSummary;
+use crate::sink::{ChunkSink, Encoder};
 use arrow_array::RecordBatch;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -75,8 +77,8 @@ impl ChunkSink for RecordsFileSink {
 
 /// The tables of one chunk, encoded.
 pub enum TablesChunk {
-    /// Parquet: Arrow batches of the records and events tables.
-    Parquet(RecordBatch, RecordBatch),
+    /// Parquet: Arrow batches of the records, events and http_requests tables.
+    Parquet(RecordBatch, RecordBatch, RecordBatch),
     /// JSON lines: the lines of each (table, date partition), in order.
     Jsonl(BTreeMap<(&'static str, String), Vec<u8>>),
 }
@@ -104,6 +106,7 @@ pub struct TablesEncoder {
 #[derive(Serialize)]
 struct JsonEventRow<'a> {
     source: Cow<'a, str>,
+    host: Cow<'a, str>,
     line: u64,
     instance_id: Option<Cow<'a, str>>,
     command: Option<Cow<'a, str>>,
@@ -116,10 +119,60 @@ struct JsonEventRow<'a> {
     msg: Cow<'a, str>,
 }
 
-/// The partition of a timestamp: its `YYYY-MM-DD`, else `unknown`.
+/// The partition of a timestamp: its `YYYY-MM-DD`, else Hive's null partition
+/// ([`super::parquet::UNKNOWN_DATE`]).
 pub(crate) fn date_of(ts: Option<&str>) -> String {
     ts.and_then(|t| t.get(..10))
-        .map_or_else(|| "unknown".to_owned(), str::to_owned)
+        .map_or_else(|| super::parquet::UNKNOWN_DATE.to_owned(), str::to_owned)
+}
+
+/// Adds `"host":HOST` as the last key of the JSON object `line` (`{...}\n`), as the
+/// `records` table of a JSON-lines dataset has it.
+fn with_host(line: &mut Vec<u8>, host: &str, redactor: Option<&Redactor>) -> io::Result<()> {
+    if !line.ends_with(b"}\n") {
+        return Err(io::Error::other("a JSON line that is not an object"));
+    }
+    line.truncate(line.len() - 2);
+    let host = match redactor {
+        Some(r) if r.might_contain_secret(host) => r.redact_text(host),
+        _ => Cow::Borrowed(host),
+    };
+    line.extend_from_slice(b",\"host\":");
+    sonic_rs::to_writer(&mut *line, host.as_ref()).map_err(io::Error::other)?;
+    line.extend_from_slice(b"}\n");
+    Ok(())
+}
+
+/// Appends the JSON line of `row` in `columns` (all but `date`, the partition; null cells
+/// left out, as JSON lines leave out absent fields), redacting text that might hold a
+/// secret unless `redactor` is `None`.
+fn json_row(
+    out: &mut Vec<u8>,
+    columns: &[Column],
+    row: &Row<'_>,
+    redactor: Option<&Redactor>,
+) -> io::Result<()> {
+    let mut map = serde_json::Map::new();
+    for column in columns.iter().filter(|c| c.name != super::columns::DATE) {
+        let value = match (column.read)(row) {
+            Cell::Text(v) => v.map(|t| match redactor {
+                Some(r) if r.might_contain_secret(t) => {
+                    serde_json::Value::from(r.redact_text(t).into_owned())
+                }
+                _ => serde_json::Value::from(t),
+            }),
+            Cell::Plain(v) | Cell::Date(v) => v.map(serde_json::Value::from),
+            Cell::Int(v) => v.map(serde_json::Value::from),
+            Cell::Float(v) => v.map(serde_json::Value::from),
+            Cell::Time(text, _) => text.map(serde_json::Value::from),
+        };
+        if let Some(value) = value {
+            map.insert(column.name.to_owned(), value);
+        }
+    }
+    serde_json::to_writer(&mut *out, &map).map_err(io::Error::other)?;
+    out.push(b'\n');
+    Ok(())
 }
 
 impl TablesEncoder {
@@ -129,9 +182,15 @@ impl TablesEncoder {
     ) -> io::Result<BTreeMap<(&'static str, String), Vec<u8>>> {
         let mut parts: BTreeMap<(&'static str, String), Vec<u8>> = BTreeMap::new();
         let mut encoder = crate::sink::JsonLines::new(Vec::new(), self.redactor.clone());
+        let mut record_hosts = super::parquet::HostCache::default();
         for record in records {
             crate::sink::RecordSink::record(&mut encoder, record)?;
-            let line = std::mem::take(encoder.get_mut());
+            let mut line = std::mem::take(encoder.get_mut());
+            with_host(
+                &mut line,
+                record_hosts.of(&record.source),
+                self.redactor.as_ref(),
+            )?;
             parts
                 .entry(("records", date_of(record.ts.as_deref())))
                 .or_default()
@@ -145,6 +204,25 @@ impl TablesEncoder {
                 _ => Cow::Borrowed(text),
             }
         };
+        let mut http_hosts = super::parquet::HostCache::default();
+        for record in records {
+            if !matches!(record.event, crate::record::Event::HttpRequest { .. }) {
+                continue;
+            }
+            let row = Row {
+                record,
+                common: Default::default(),
+                fields: "",
+                micros: None,
+                date: None,
+                host: http_hosts.of(&record.source),
+            };
+            let out = parts
+                .entry(("http_requests", date_of(record.ts.as_deref())))
+                .or_default();
+            json_row(out, HTTP_COLUMNS, &row, self.redactor.as_ref())?;
+        }
+        let mut hosts = super::parquet::HostCache::default();
         for row in crate::sink::events::event_rows(records) {
             let record = row.record;
             let event = row.event;
@@ -154,6 +232,10 @@ impl TablesEncoder {
             let date = date_of(ts.as_deref().or(record.ts.as_deref()));
             let json = JsonEventRow {
                 source: clean(&record.source),
+                host: Cow::Owned(match &self.redactor {
+                    Some(r) => r.redact_text(hosts.of(&record.source)).into_owned(),
+                    None => hosts.of(&record.source).to_owned(),
+                }),
                 line: record.line,
                 instance_id: record.instance_id.as_deref().map(clean),
                 command: row.command.map(clean),
@@ -181,6 +263,7 @@ impl Encoder for TablesEncoder {
             TableFormat::Parquet => Ok(TablesChunk::Parquet(
                 records_batch(&records, self.redactor.as_ref())?,
                 events_batch(&records, self.redactor.as_ref())?,
+                http_requests_batch(&records, self.redactor.as_ref())?,
             )),
             TableFormat::Jsonl => self.jsonl(&records).map(TablesChunk::Jsonl),
         }
@@ -244,6 +327,8 @@ pub enum DatasetSink {
         records: PartitionedWriter,
         /// `events/`.
         events: PartitionedWriter,
+        /// `http_requests/`.
+        http: PartitionedWriter,
     },
     /// JSON-lines tables.
     Jsonl {
@@ -284,6 +369,11 @@ impl DatasetSink {
                     events_schema(),
                     TABLE_MEMORY_BUDGET / 4,
                 )?,
+                http: PartitionedWriter::new(
+                    &dir.join("http_requests"),
+                    http_requests_schema(),
+                    TABLE_MEMORY_BUDGET / 4,
+                )?,
             },
             TableFormat::Jsonl => DatasetSink::Jsonl {
                 dir: dir.to_path_buf(),
@@ -313,13 +403,19 @@ impl DatasetSink {
         };
         let mut tables = BTreeMap::new();
         match self {
-            DatasetSink::Parquet { records, events } => {
+            DatasetSink::Parquet {
+                records,
+                events,
+                http,
+            } => {
                 tables.insert("records", relative(records.finish()?));
                 tables.insert("events", relative(events.finish()?));
+                tables.insert("http_requests", relative(http.finish()?));
             }
             DatasetSink::Jsonl { parts, .. } => {
                 tables.insert("records", Vec::new());
                 tables.insert("events", Vec::new());
+                tables.insert("http_requests", Vec::new());
                 for ((table, _), JsonlPartHandle(part)) in parts {
                     let file = part.finish(dir)?;
                     tables.entry(table).or_insert_with(Vec::new).push(file);
@@ -335,10 +431,20 @@ impl ChunkSink for DatasetSink {
 
     fn write(&mut self, chunk: TablesChunk) -> io::Result<()> {
         match (self, chunk) {
-            (DatasetSink::Parquet { records, events }, TablesChunk::Parquet(r, e)) => {
+            (
+                DatasetSink::Parquet {
+                    records,
+                    events,
+                    http,
+                },
+                TablesChunk::Parquet(r, e, h),
+            ) => {
                 records.write(&r)?;
                 if e.num_rows() > 0 {
                     events.write(&e)?;
+                }
+                if h.num_rows() > 0 {
+                    http.write(&h)?;
                 }
                 Ok(())
             }
@@ -419,7 +525,7 @@ mod tests {
             .encode(records.clone())
             .unwrap()
         };
-        let TablesChunk::Parquet(_, events) = encode(TableFormat::Parquet) else {
+        let TablesChunk::Parquet(_, events, _) = encode(TableFormat::Parquet) else {
             panic!("a Parquet chunk")
         };
         let TablesChunk::Jsonl(parts) = encode(TableFormat::Jsonl) else {
@@ -455,5 +561,46 @@ mod tests {
             (0..events.num_rows()).any(|i| command.is_valid(i)),
             "the Sending results name their command"
         );
+    }
+
+    /// A JSON-lines dataset's `records` rows are the JSON lines of `parse` with the row's
+    /// `host` added last; its `events` rows have it too.
+    #[test]
+    fn jsonl_rows_carry_their_host() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/cfn-hup.log");
+        let text = fs::read(&path).unwrap();
+        let mut records: Vec<Record> = Vec::new();
+        let source = "logs/i-0abc/var/log/cfn-hup.log";
+        parse_buffer(
+            source,
+            Some(&path),
+            &text,
+            ParseOptions::default(),
+            &mut records,
+        )
+        .unwrap();
+        let chunk = TablesEncoder {
+            redactor: Some(Redactor::new()),
+            format: TableFormat::Jsonl,
+        }
+        .encode(records.clone())
+        .unwrap();
+        let TablesChunk::Jsonl(parts) = chunk else {
+            panic!("a JSON-lines chunk")
+        };
+        let mut seen = BTreeMap::new();
+        for ((table, _), bytes) in &parts {
+            for line in bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+                let row: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_slice(line).unwrap();
+                assert_eq!(row["host"], "logs/i-0abc/var/log", "{table}");
+                *seen.entry(*table).or_insert(0) += 1;
+                if *table == "records" {
+                    assert_eq!(row.keys().next_back().map(String::as_str), Some("host"));
+                }
+            }
+        }
+        assert_eq!(seen.get("records"), Some(&records.len()));
+        assert!(seen.get("events").is_some_and(|n| *n > 0));
     }
 }

@@ -74,6 +74,42 @@ impl<W: Write> RecordSink for JsonLines<W> {
     }
 }
 
+/// Encodes records as JSON lines (redacted unless `redactor` is `None`).
+pub struct JsonLinesEncoder {
+    /// The redactor, `None` when the user opted out.
+    pub redactor: Option<crate::redact::Redactor>,
+}
+
+impl super::Encoder for JsonLinesEncoder {
+    type Chunk = Vec<u8>;
+
+    fn encode(&self, records: Vec<Record>) -> io::Result<Vec<u8>> {
+        // JSON lines run about 3.6 times the input on nginx access logs: reserve enough
+        // that the buffer is not copied as it grows.
+        // Capped: a whole decompressed file can be one task.
+        let input: u64 = records.iter().map(|r| r.bytes).sum();
+        let reserve = usize::try_from(input)
+            .unwrap_or(usize::MAX)
+            .saturating_mul(4);
+        let mut out = Vec::with_capacity(reserve.min(32 << 20));
+        for record in &records {
+            crate::sink::json_line(&mut out, record, self.redactor.as_ref())?;
+        }
+        Ok(out)
+    }
+}
+
+/// Writes encoded byte chunks to a writer.
+pub struct WriteSink<W: io::Write + Send>(pub W);
+
+impl<W: io::Write + Send> super::ChunkSink for WriteSink<W> {
+    type Chunk = Vec<u8>;
+
+    fn write(&mut self, chunk: Vec<u8>) -> io::Result<()> {
+        self.0.write_all(&chunk)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

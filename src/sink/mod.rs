@@ -1,15 +1,19 @@
 //! Sinks: where records go. The pipeline pushes records into a [`RecordSink`].
 #![forbid(unsafe_code)]
 
+pub mod build;
+pub mod columns;
 pub mod commands;
 pub mod csv;
 pub mod dataset;
+mod drive;
 pub mod events;
 mod jsonl;
 pub mod ownership;
 pub mod parquet;
 
-pub use jsonl::{json_line, JsonLines};
+pub use drive::{scan_into, ChunkSink, Encoder};
+pub use jsonl::{json_line, JsonLines, JsonLinesEncoder, WriteSink};
 
 use crate::record::Record;
 use std::io;

@@ -19,11 +19,8 @@ use eblog::pipeline::{parse_unit, ParseOptions};
 use eblog::record::{Format, Record};
 use eblog::redact::Redactor;
 use eblog::scan::source::{RegionReader, QUIET_FOR};
-use eblog::scan::{
-    scan, Encoder, JsonLinesEncoder, MmapChoice, ScanOptions, ScanSummary, WriteSink,
-    MMAP_MIN_BYTES,
-};
-use eblog::sink::JsonLines;
+use eblog::scan::{MmapChoice, ScanOptions, ScanSummary, MMAP_MIN_BYTES};
+use eblog::sink::{scan_into as scan, Encoder, JsonLines, JsonLinesEncoder, WriteSink};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::ffi::OsStr;
