@@ -13,7 +13,8 @@ fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r .ci/requirements.txt
 
 # The CLI the tests compare with, and a small fleet (deterministic: made once).
-cargo build --release --quiet
+# --workspace: the same features as the wheel's build, so maturin reuses the arrow stack.
+cargo build --release --workspace --quiet
 if [ ! -f target/ci-fleet/.done ]; then
   rm -rf target/ci-fleet
   cargo run --release --quiet --example gen_fleet -- --out target/ci-fleet --size 20MiB --quiet >/dev/null

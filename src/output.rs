@@ -198,6 +198,41 @@ impl OutputFile {
     }
 }
 
+/// `dir/.NAME.tmp`: the temporary name of `dir/NAME` while eblog writes it inside a
+/// directory that is its own (a dataset's staging directory, where no user file can be).
+/// Every temporary name eblog makes comes from here, [`run_path`], [`OutputFile`]'s
+/// `.NAME.eblog-XXXX.tmp` beside a user's path, or the staging directory itself.
+///
+/// # Errors
+/// `path` names no file (it ends in `..` or is a root).
+pub fn temp_path(path: &Path) -> io::Result<PathBuf> {
+    let name = path.file_name().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{}: not a file path", path.display()),
+        )
+    })?;
+    let mut temp = std::ffi::OsString::from(".");
+    temp.push(name);
+    temp.push(".tmp");
+    Ok(path.with_file_name(temp))
+}
+
+/// `dir/.NAME.run-N.tmp`: the temporary name of sorted run `N` of `dir/NAME` (a
+/// partition written in runs that are merged into `NAME` at the end).
+///
+/// # Errors
+/// As [`temp_path`].
+pub fn run_path(path: &Path, run: u32) -> io::Result<PathBuf> {
+    let temp = temp_path(path)?;
+    let name = temp
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = name.trim_end_matches(".tmp");
+    Ok(path.with_file_name(format!("{name}.run-{run}.tmp")))
+}
+
 /// A temporary spill file (the executions `commands` sorts on disk): anonymous, in the
 /// system's temporary directory, removed by the system when closed; it has no path, so it
 /// can never replace anything.

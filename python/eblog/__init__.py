@@ -260,12 +260,13 @@ def commands_bytes(
 def schema() -> pa.Schema:
     """The Arrow schema of the records (the ``records`` table of ``eblog scan``).
 
-    ``source`` (dictionary string), ``line``, ``end_line``, ``offset``, ``bytes`` (int64),
-    ``format`` (dictionary string), ``ts`` (timestamp[us, UTC]), ``level`` (dictionary
-    string), ``pid`` (int32), ``activity``, ``kind`` (dictionary string), the common
-    kind fields ``command``, ``action``, ``step``, ``status``, ``exit_code`` (int64),
-    ``error``, ``request_id``, ``invocation_id``, then ``fields`` (the JSON of all the
-    kind's fields), ``message``, ``instance_id``, ``environment_id`` and ``date``
+    ``source`` (string), ``line``, ``end_line``, ``offset``, ``bytes`` (int64),
+    ``format`` (string), ``ts`` (timestamp[us, UTC]), ``level`` (string), ``pid``
+    (int32), ``activity``, ``kind`` (string), the common kind fields ``command``,
+    ``action``, ``step``, ``status``, ``exit_code`` (int64), ``error``, ``request_id``,
+    ``invocation_id``, then ``fields`` (the JSON of all the kind's fields), ``message``,
+    ``instance_id``, ``environment_id``, ``severity`` (one vocabulary over the formats'
+    levels), ``host`` (the instance directory or bundle the file came from) and ``date``
     (``YYYY-MM-DD`` of ``ts``, the dataset's partition key).
     """
     return _reader(_eblog.records_schema_stream()).schema

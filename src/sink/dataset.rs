@@ -284,11 +284,12 @@ impl JsonlPart {
     pub(crate) fn create(table_dir: &Path, date: &str) -> io::Result<Self> {
         let folder = table_dir.join(format!("date={date}"));
         fs::create_dir_all(&folder)?;
-        let temp = folder.join(".part-00000.jsonl.tmp");
+        let path = folder.join("part-00000.jsonl");
+        let temp = crate::output::temp_path(&path)?;
         File::create(&temp)?;
         Ok(JsonlPart {
             temp,
-            path: folder.join("part-00000.jsonl"),
+            path,
             rows: 0,
         })
     }

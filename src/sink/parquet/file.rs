@@ -10,7 +10,7 @@ use arrow_schema::SchemaRef;
 use std::fmt;
 use std::fs::File;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 // ---------------------------------------------------------------------------------------
 // Writing files
@@ -45,27 +45,7 @@ pub fn writer_properties() -> WriterProperties {
     builder.build()
 }
 
-/// `dir/.NAME.run-N.tmp`: the temporary name of run `N` of `dir/NAME`.
-pub(super) fn run_path(path: &Path, run: u32) -> io::Result<PathBuf> {
-    let temp = temp_path(path)?;
-    let name = temp
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name = name.trim_end_matches(".tmp");
-    Ok(path.with_file_name(format!("{name}.run-{run}.tmp")))
-}
-
-/// `dir/.NAME.tmp`: the temporary name of `dir/NAME` while it is written.
-pub(super) fn temp_path(path: &Path) -> io::Result<PathBuf> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| invalid_input(format!("{}: not a file path", path.display())))?;
-    let mut temp = std::ffi::OsString::from(".");
-    temp.push(name);
-    temp.push(".tmp");
-    Ok(path.with_file_name(temp))
-}
+pub(super) use crate::output::{run_path, temp_path};
 
 /// Finishes a writer (footer written, as `close()` does). Not synced: a dataset is made
 /// durable once, when it is published ([`crate::output::sync_tree`]).
