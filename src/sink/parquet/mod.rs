@@ -1,6 +1,6 @@
 //! Parquet: records and result events as Arrow record batches, written to a single file
 //! (`eblog parse --to parquet -o FILE`) or to a Hive-partitioned table
-//! (`eblog scan`: `records/date=YYYY-MM-DD/part-00000.parquet`, DESIGN.md "Datasets").
+//! (`eblog scan`: `records/date=YYYY-MM-DD/part-00000.parquet`, the README's "`eblog scan`" section).
 //!
 //! # The `records` table: one row per [`Record`](crate::record::Record)
 //!
