@@ -8,6 +8,7 @@ Runs, back to back in each round (so that the load of a shared machine hits all 
 written to Spark's `noop` sink (every record made, nothing stored). MB/s are of the
 fleet's uncompressed bytes (the scan manifest's `bytes`); the Spark session is started
 and warmed on samples/ before timing. Prints a Markdown table of the best round of each.
+`--spark-conf KEY=VALUE` (repeatable) also times the Spark job with those session settings.
 """
 
 import argparse
@@ -33,6 +34,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--eblog", default="target/release/eblog")
     parser.add_argument("--no-spark", action="store_true")
+    parser.add_argument(
+        "--spark-conf",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="also time the Spark job with these session settings (repeatable)",
+    )
     args = parser.parse_args()
     out = Path(tempfile.mkdtemp(prefix="eblog-bench-"))
     fleet = str(args.fleet)
@@ -72,6 +80,24 @@ def main() -> None:
             eblog.spark.read_records(spark, [fleet]).write.format("noop").mode("overwrite").save()
 
         jobs["spark local[2] read_records → noop"] = spark_job
+        if args.spark_conf:
+            tuned = dict(kv.split("=", 1) for kv in args.spark_conf)
+
+            def spark_tuned_job() -> None:
+                before = {k: spark.conf.get(k, None) for k in tuned}
+                for k, v in tuned.items():
+                    spark.conf.set(k, v)
+                try:
+                    spark_job()
+                finally:
+                    for k, v in before.items():
+                        if v is None:
+                            spark.conf.unset(k)
+                        else:
+                            spark.conf.set(k, v)
+
+            label = ", ".join(f"{k.removeprefix('spark.sql.')}={v}" for k, v in tuned.items())
+            jobs[f"spark local[2] read_records → noop ({label})"] = spark_tuned_job
     scan()
     manifest = json.loads((out / "ds" / "manifest.json").read_text())
     size = manifest["scan"]["bytes"]
