@@ -14,7 +14,6 @@
 
 use crate::correlate::{Execution, Status, Step};
 use std::collections::BTreeMap;
-use std::fmt::{self, Write};
 
 mod axis;
 mod markup;
@@ -74,41 +73,19 @@ pub const MAX_STEP_ROWS: usize = 500;
 /// grey), and a collapsible section per execution with its command, id, times, status,
 /// failed step, error text and its steps as a waterfall of bars proportional to their
 /// durations. Executions without times are listed but get no bar. An empty slice
-/// renders a page saying no command executions were found. All text is HTML-escaped and
-/// the document references no external resource.
+/// renders a page saying no command executions were found. The markup is maud's, so every
+/// value spliced in is HTML-escaped, and the document references no external resource.
 pub fn render(executions: &[Execution], title: &str) -> String {
-    let report = Report::new(executions);
-    let mut out = String::with_capacity(16 * 1024 + executions.len() * 4 * 1024);
-    // `fmt::Write` for `String` never returns an error, so there is nothing to handle.
-    let _ = page(&mut out, &report, title);
-    out
+    render_with_diagnoses(executions, &[], title)
 }
 
 /// [`render`], with each execution's diagnosis (`diagnoses[i]` for `executions[i]`, as
-/// `eblog diagnose` prints it) at the top of its section, escaped and cut like the error
-/// text.
+/// `eblog diagnose` prints it) at the top of its section, cut like the error text.
 pub fn render_with_diagnoses(
     executions: &[Execution],
     diagnoses: &[Option<String>],
     title: &str,
 ) -> String {
-    let mut page = render(executions, title);
-    for (index, text) in diagnoses.iter().enumerate() {
-        let Some(text) = text else { continue };
-        let Some(section) = page.find(&format!(" id=\"exec-{index}\" ")) else {
-            continue;
-        };
-        let body = "<div class=\"exec-body\">\n";
-        let Some(at) = page[section..].find(body).map(|i| section + i + body.len()) else {
-            continue;
-        };
-        let (cut, truncated) = truncate(text.trim_end(), ERROR_TEXT_LIMIT);
-        let block = format!(
-            "<h4>Diagnosis</h4>\n<pre class=\"error diagnosis\">{}{}</pre>\n",
-            esc(cut),
-            if truncated { "\n[...]" } else { "" }
-        );
-        page.insert_str(at, &block);
-    }
-    page
+    let report = Report::new(executions);
+    page(&report, title, diagnoses).into_string()
 }

@@ -1,27 +1,24 @@
-//! Escaping and the small pieces of text the markup is built from.
+//! The small pieces of text the markup is built from.
 
 use super::*;
+use std::borrow::Cow;
 
 // ----------------------------------------------------------------------------------------
-// Escaping and small pieces.
+// Small pieces.
 
-/// HTML-escapes text for element content and quoted attribute values. Control
-/// characters other than tab, newline and carriage return become U+FFFD.
-pub(super) fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
+/// Text as the page shows it: control characters other than tab, newline and carriage
+/// return become U+FFFD (a log line can hold any byte). This only cleans; the escaping of
+/// `<`, `>`, `&` and `"` is maud's, done for every value spliced into the markup.
+pub(super) fn clean(text: &str) -> Cow<'_, str> {
+    let shown = |c: char| !c.is_control() || matches!(c, '\t' | '\n' | '\r');
+    if text.chars().all(shown) {
+        return Cow::Borrowed(text);
     }
-    out
+    Cow::Owned(
+        text.chars()
+            .map(|c| if shown(c) { c } else { '\u{FFFD}' })
+            .collect(),
+    )
 }
 
 /// `text` cut to at most `limit` bytes (at a character boundary), and whether it was cut.

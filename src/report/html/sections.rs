@@ -1,97 +1,117 @@
 //! The per-execution sections: summary, facts, error text and the steps' waterfall.
 
 use super::*;
+use maud::{html, Markup};
 
 // ----------------------------------------------------------------------------------------
 // Per-execution sections.
 
-/// The executions, lane by lane, each a collapsible section.
-pub(super) fn sections(out: &mut String, report: &Report<'_>) -> fmt::Result {
-    out.push_str("<section class=\"executions\">\n<h2>Executions</h2>\n");
+/// The executions, lane by lane, each a collapsible section. `used` is the bytes of the
+/// page laid out before them: once the page passes [`PAGE_DETAIL_LIMIT`], later
+/// executions are left out and a note counts them.
+pub(super) fn sections(report: &Report<'_>, diagnoses: &[Option<String>], used: usize) -> Markup {
+    let mut used = used;
     let mut failures_opened = 0;
+    let mut lanes = Vec::with_capacity(report.lanes.len());
     for lane in &report.lanes {
-        write!(out, "<section class=\"lane-execs\"><h3>{}", esc(lane.host))?;
-        if let Some(instance) = lane.instance {
-            write!(out, " <span class=\"inst\">{}</span>", esc(instance))?;
-        }
-        out.push_str("</h3>\n");
+        let mut shown = Vec::new();
         let mut left_out = 0;
         for entry in &lane.entries {
-            if out.len() > PAGE_DETAIL_LIMIT {
+            if used > PAGE_DETAIL_LIMIT {
                 left_out += 1;
                 continue;
             }
             let open = entry.exec.status.is_failure() && failures_opened < OPEN_FAILURES_LIMIT;
             failures_opened += usize::from(open);
-            execution(out, entry, open)?;
+            let diagnosis = diagnoses.get(entry.index).and_then(Option::as_deref);
+            let section = execution(entry, open, diagnosis);
+            used += section.0.len();
+            shown.push(section);
         }
-        if left_out > 0 {
-            writeln!(
-                out,
-                "<p class=\"cut\">{} left out of the details here: the page holds at most {} MiB of them (<code>eblog commands --json</code> lists every one).</p>",
-                plural(left_out, "execution"),
-                PAGE_DETAIL_LIMIT >> 20
-            )?;
-        }
-        out.push_str("</section>\n");
+        lanes.push(lane_sections(lane, &shown, left_out));
     }
-    out.push_str("</section>\n");
-    Ok(())
+    html! {
+        section class="executions" {
+            h2 { "Executions" }
+            @for lane in &lanes { "\n" (lane) }
+        }
+    }
 }
 
-/// One execution's section.
-pub(super) fn execution(out: &mut String, entry: &Entry<'_>, open: bool) -> fmt::Result {
-    let e = entry.exec;
-    write!(
-        out,
-        "<details class=\"exec {}\" id=\"exec-{}\" data-status=\"{}\"{}>",
-        status_classes(e.status),
-        entry.index,
-        e.status.name(),
-        if open { " open" } else { "" }
-    )?;
-    summary(out, entry)?;
-    out.push_str("<div class=\"exec-body\">\n");
-    facts(out, entry)?;
-    if let Some(error) = &e.error {
-        out.push_str("<h4>Error</h4>\n");
-        pre(out, "error", error, ERROR_TEXT_LIMIT)?;
+/// One lane's heading, its executions' sections and the note on those left out.
+fn lane_sections(lane: &Lane<'_>, shown: &[Markup], left_out: usize) -> Markup {
+    html! {
+        section class="lane-execs" {
+            h3 {
+                (clean(lane.host))
+                @if let Some(instance) = lane.instance {
+                    " " span class="inst" { (clean(instance)) }
+                }
+            }
+            @for section in shown { "\n" (section) }
+            @if left_out > 0 {
+                p class="cut" {
+                    (plural(left_out, "execution"))
+                    " left out of the details here: the page holds at most "
+                    (PAGE_DETAIL_LIMIT >> 20) " MiB of them ("
+                    code { "eblog commands --json" } " lists every one)."
+                }
+            }
+        }
     }
-    out.push_str("<h4>Steps</h4>\n");
-    waterfall(out, entry)?;
-    events(out, e)?;
-    out.push_str("</div></details>\n");
-    Ok(())
+}
+
+/// One execution's section, its diagnosis (as `eblog diagnose` words it) first.
+pub(super) fn execution(entry: &Entry<'_>, open: bool, diagnosis: Option<&str>) -> Markup {
+    let e = entry.exec;
+    html! {
+        details class={ "exec " (status_classes(e.status)) } id={ "exec-" (entry.index) }
+            data-status=(e.status.name()) open[open] {
+            (summary(entry))
+            div class="exec-body" {
+                @if let Some(text) = diagnosis {
+                    @let (cut, truncated) = truncate(text.trim_end(), ERROR_TEXT_LIMIT);
+                    h4 { "Diagnosis" }
+                    pre class="error diagnosis" { (clean(cut)) @if truncated { "\n[...]" } }
+                }
+                (facts(entry))
+                @if let Some(error) = &e.error {
+                    h4 { "Error" }
+                    (pre("error", error, ERROR_TEXT_LIMIT))
+                }
+                h4 { "Steps" }
+                (waterfall(entry))
+                (events(e))
+            }
+        }
+    }
 }
 
 /// The summary line: status, command, start, duration, failed step.
-pub(super) fn summary(out: &mut String, entry: &Entry<'_>) -> fmt::Result {
+pub(super) fn summary(entry: &Entry<'_>) -> Markup {
     let e = entry.exec;
-    write!(
-        out,
-        "<summary><span class=\"badge {}\">{}</span><span class=\"cmd\">{}</span>",
-        status_class(e.status),
-        e.status.name(),
-        esc(&e.command)
-    )?;
     let when = entry
         .span
         .start
         .map_or_else(|| "start unknown".to_owned(), fmt_time);
-    write!(out, "<span class=\"when\">{}</span>", esc(&when))?;
-    if let Some(ms) = exec_duration_ms(e, entry.span) {
-        write!(out, "<span class=\"dur\">{}</span>", fmt_duration_ms(ms))?;
+    html! {
+        summary {
+            span class={ "badge " (status_class(e.status)) } { (e.status.name()) }
+            span class="cmd" { (clean(&e.command)) }
+            span class="when" { (clean(&when)) }
+            @if let Some(ms) = exec_duration_ms(e, entry.span) {
+                span class="dur" { (fmt_duration_ms(ms)) }
+            }
+            @if let Some(step) = &e.failed_step {
+                span class="fstep" { "failed at " (clean(step)) }
+            }
+        }
     }
-    if let Some(step) = &e.failed_step {
-        write!(out, "<span class=\"fstep\">failed at {}</span>", esc(step))?;
-    }
-    out.push_str("</summary>\n");
-    Ok(())
 }
 
 /// The facts list: command, id, platform, host, instance, times, status, return code,
 /// failed step, sources.
-pub(super) fn facts(out: &mut String, entry: &Entry<'_>) -> fmt::Result {
+pub(super) fn facts(entry: &Entry<'_>) -> Markup {
     let e = entry.exec;
     let duration = exec_duration_ms(e, entry.span).map(fmt_duration_ms);
     let returncode = e.returncode.map(|c| c.to_string());
@@ -109,17 +129,14 @@ pub(super) fn facts(out: &mut String, entry: &Entry<'_>) -> fmt::Result {
         ("Instance", e.instance_id.as_deref()),
         ("Platform", Some(e.platform)),
     ];
-    out.push_str("<dl class=\"facts\">");
-    for (label, value) in rows {
-        if let Some(value) = value {
-            write!(out, "<dt>{label}</dt><dd>{}</dd>", esc(value))?;
+    html! {
+        dl class="facts" {
+            @for (label, value) in rows {
+                @if let Some(value) = value { dt { (label) } dd { (clean(value)) } }
+            }
+            @if let Some(sources) = sources { dt { "Sources" } dd { (clean(&sources)) } }
         }
     }
-    if let Some(sources) = sources {
-        write!(out, "<dt>Sources</dt><dd>{}</dd>", esc(&sources))?;
-    }
-    out.push_str("</dl>\n");
-    Ok(())
 }
 
 /// `N records: file:line, …` — the first few sources.
@@ -144,20 +161,17 @@ pub(super) fn sources_text(e: &Execution) -> Option<String> {
     Some(text)
 }
 
-/// Text in a `<pre>`, escaped and cut at `limit` bytes.
-pub(super) fn pre(out: &mut String, class: &str, text: &str, limit: usize) -> fmt::Result {
+/// Text in a `<pre>`, cut at `limit` bytes.
+pub(super) fn pre(class: &str, text: &str, limit: usize) -> Markup {
     let (shown, cut) = truncate(text, limit);
-    write!(out, "<pre class=\"{class}\">{}</pre>", esc(shown))?;
-    if cut {
-        write!(
-            out,
-            "<div class=\"cut\">… cut at {} KiB of {} KiB</div>",
-            limit / 1024,
-            text.len() / 1024
-        )?;
+    html! {
+        pre class=(class) { (clean(shown)) }
+        @if cut {
+            div class="cut" {
+                "… cut at " (limit / 1024) " KiB of " (text.len() / 1024) " KiB"
+            }
+        }
     }
-    out.push('\n');
-    Ok(())
 }
 
 /// One step laid out in the waterfall.
@@ -219,11 +233,10 @@ pub(super) fn waterfall_origin(entry: &Entry<'_>) -> Option<i64> {
 }
 
 /// The steps as rows of bars proportional to their durations, nested steps indented.
-pub(super) fn waterfall(out: &mut String, entry: &Entry<'_>) -> fmt::Result {
+pub(super) fn waterfall(entry: &Entry<'_>) -> Markup {
     let e = entry.exec;
     if e.steps.is_empty() {
-        out.push_str("<p class=\"cut\">No steps recorded.</p>\n");
-        return Ok(());
+        return html! { p class="cut" { "No steps recorded." } };
     }
     let mut rows = Vec::new();
     flatten(&e.steps, 0, waterfall_origin(entry), Some(0), &mut rows);
@@ -238,87 +251,82 @@ pub(super) fn waterfall(out: &mut String, entry: &Entry<'_>) -> fmt::Result {
         .max()
         .unwrap_or(0);
     let total = exec_len.max(rows_len).max(1);
-    out.push_str("<div class=\"wf\">\n");
     let mut output_left = EXEC_OUTPUT_LIMIT;
-    for row in rows.iter().take(MAX_STEP_ROWS) {
-        step_row(out, row, total, &mut output_left)?;
+    let drawn: Vec<Markup> = rows
+        .iter()
+        .take(MAX_STEP_ROWS)
+        .map(|row| step_row(row, total, &mut output_left))
+        .collect();
+    html! {
+        div class="wf" {
+            @for row in &drawn { "\n" (row) }
+        }
+        @if rows.len() > MAX_STEP_ROWS {
+            p class="cut" {
+                (plural(rows.len() - MAX_STEP_ROWS, "step"))
+                " more left out (at most " (MAX_STEP_ROWS) " are drawn)."
+            }
+        }
     }
-    out.push_str("</div>\n");
-    if rows.len() > MAX_STEP_ROWS {
-        writeln!(
-            out,
-            "<p class=\"cut\">{} more left out (at most {MAX_STEP_ROWS} are drawn).</p>",
-            plural(rows.len() - MAX_STEP_ROWS, "step")
-        )?;
-    }
-    Ok(())
 }
 
 /// One waterfall row: name (indented), bar, duration, and the output when there is one.
-pub(super) fn step_row(
-    out: &mut String,
-    row: &StepRow<'_>,
-    total: i64,
-    output_left: &mut usize,
-) -> fmt::Result {
+pub(super) fn step_row(row: &StepRow<'_>, total: i64, output_left: &mut usize) -> Markup {
     let step = row.step;
     let classes = status_classes(step.status);
-    write!(
-        out,
-        "<div class=\"wf-row {classes}\" data-status=\"{}\" title=\"{}\"><div class=\"wf-name\"><span class=\"kind\">{}</span><span class=\"nm\" style=\"padding-left:{}px\">{}</span>",
-        step.status.name(),
-        esc(&step_tooltip(step)),
-        esc(step.kind),
-        row.depth.min(12) * 16,
-        esc(&step.name)
-    )?;
-    if let Some(code) = step.exit_code.filter(|&c| c != 0) {
-        write!(out, "<span class=\"exit\">exit {code}</span>")?;
-    }
-    out.push_str("</div><div class=\"wf-track\">");
-    let left = row.offset.unwrap_or(0) as f64 * 100.0 / total as f64;
-    match row.duration {
-        Some(d) => write!(
-            out,
-            "<div class=\"wf-bar {classes}\" style=\"left:{};width:{}\"></div>",
-            pct(left),
-            pct(d as f64 * 100.0 / total as f64)
-        )?,
-        None => write!(
-            out,
-            "<div class=\"wf-bar nodur {classes}\" style=\"left:{}\"></div>",
-            pct(left)
-        )?,
-    }
+    let left = pct(row.offset.unwrap_or(0) as f64 * 100.0 / total as f64);
+    let width = row.duration.map(|d| pct(d as f64 * 100.0 / total as f64));
     let duration = row
         .duration
         .map_or_else(|| "—".to_owned(), |d| fmt_duration_ms(d / 1000));
-    write!(out, "</div><div class=\"wf-dur\">{duration}</div>")?;
-    if let Some(output) = &step.output {
-        let open = if step.status.is_failure() {
-            " open"
-        } else {
-            ""
-        };
-        write!(
-            out,
-            "<details class=\"wf-out\"{open}><summary>output</summary>"
-        )?;
-        if *output_left == 0 {
-            write!(
-                out,
-                "<p class=\"cut\">Output left out: this execution's outputs fill the {} KiB the page gives each.</p>",
-                EXEC_OUTPUT_LIMIT >> 10
-            )?;
-        } else {
-            let limit = STEP_OUTPUT_LIMIT.min(*output_left);
-            pre(out, "output", output, limit)?;
-            *output_left -= output.len().min(limit);
+    let output = step
+        .output
+        .as_deref()
+        .map(|text| step_output(text, output_left));
+    html! {
+        div class={ "wf-row " (classes) } data-status=(step.status.name())
+            title=(clean(&step_tooltip(step))) {
+            div class="wf-name" {
+                span class="kind" { (clean(step.kind)) }
+                span class="nm" style={ "padding-left:" (row.depth.min(12) * 16) "px" } {
+                    (clean(&step.name))
+                }
+                @if let Some(code) = step.exit_code.filter(|&c| c != 0) {
+                    span class="exit" { "exit " (code) }
+                }
+            }
+            div class="wf-track" {
+                @if let Some(width) = width {
+                    div class={ "wf-bar " (classes) } style={ "left:" (left) ";width:" (width) } {}
+                } @else {
+                    div class={ "wf-bar nodur " (classes) } style={ "left:" (left) } {}
+                }
+            }
+            div class="wf-dur" { (duration) }
+            @if let Some(output) = output {
+                details class="wf-out" open[step.status.is_failure()] {
+                    summary { "output" }
+                    (output)
+                }
+            }
         }
-        out.push_str("</details>");
     }
-    out.push_str("</div>\n");
-    Ok(())
+}
+
+/// A step's output, cut to what is left of the execution's share of the page
+/// (`output_left`, bytes, lowered by what this one shows).
+fn step_output(text: &str, output_left: &mut usize) -> Markup {
+    if *output_left == 0 {
+        return html! {
+            p class="cut" {
+                "Output left out: this execution's outputs fill the "
+                (EXEC_OUTPUT_LIMIT >> 10) " KiB the page gives each."
+            }
+        };
+    }
+    let limit = STEP_OUTPUT_LIMIT.min(*output_left);
+    *output_left -= text.len().min(limit);
+    pre("output", text, limit)
 }
 
 /// A step's tooltip: name, kind, status, duration, exit code, start, source.
@@ -343,23 +351,22 @@ pub(super) fn step_tooltip(step: &Step) -> String {
 }
 
 /// The result events, when there are any.
-pub(super) fn events(out: &mut String, e: &Execution) -> fmt::Result {
-    if e.events.is_empty() {
-        return Ok(());
+pub(super) fn events(e: &Execution) -> Markup {
+    html! {
+        @if !e.events.is_empty() {
+            h4 { "Result events" }
+            table class="events" {
+                @for event in &e.events {
+                    @let when = event
+                        .timestamp_ms
+                        .map_or_else(String::new, |ms| fmt_time(ms_to_us(ms)));
+                    tr {
+                        td { (clean(&when)) }
+                        td { (clean(event.severity.as_deref().unwrap_or(""))) }
+                        td { (clean(&event.msg)) }
+                    }
+                }
+            }
+        }
     }
-    out.push_str("<h4>Result events</h4>\n<table class=\"events\">");
-    for event in &e.events {
-        let when = event
-            .timestamp_ms
-            .map_or_else(String::new, |ms| fmt_time(ms_to_us(ms)));
-        write!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&when),
-            esc(event.severity.as_deref().unwrap_or("")),
-            esc(&event.msg)
-        )?;
-    }
-    out.push_str("</table>\n");
-    Ok(())
 }

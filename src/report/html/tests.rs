@@ -114,6 +114,87 @@ fn failed_deploy(start: i64) -> Execution {
     e
 }
 
+/// Text that breaks out of element content, a double- or single-quoted attribute, or a
+/// `<script>`, if any of those contexts is not escaped.
+const HOSTILE: &str = "x\"><img src=x onerror=alert(1)>' onmouseover='alert(2)</script><script>alert(3)</script>\u{1b}[31m";
+
+#[test]
+fn hostile_text_in_every_field_stays_text() {
+    let mut e = failed_deploy(T0);
+    e.host = HOSTILE.to_owned();
+    e.instance_id = Some(HOSTILE.to_owned());
+    e.command = HOSTILE.to_owned();
+    e.id = Some(HOSTILE.to_owned());
+    e.failed_step = Some(HOSTILE.to_owned());
+    e.error = Some(HOSTILE.to_owned());
+    e.sources[0].file = HOSTILE.into();
+    e.events = vec![eblog_grammars::result_json::ResultEvent {
+        msg: HOSTILE.to_owned(),
+        severity: Some(HOSTILE.to_owned()),
+        timestamp_ms: Some(1_551_718_800_000),
+        timestamp_unit: None,
+    }];
+    let migrate = &mut e.steps[0].steps[2];
+    migrate.name = HOSTILE.to_owned();
+    migrate.output = Some(HOSTILE.to_owned());
+    let mut untimed = exec("web-2", HOSTILE, Status::Failure, None, None);
+    untimed.host = HOSTILE.to_owned();
+    let html = render_with_diagnoses(&[e, untimed], &[Some(HOSTILE.to_owned()), None], HOSTILE);
+
+    assert_eq!(html.matches("<script>").count(), 2, "only the page's own");
+    assert_eq!(html.matches("</script>").count(), 2);
+    for needle in ["<img", "alert(1)>", "alert(3)</script>", "\u{1b}"] {
+        assert!(!html.contains(needle), "{needle:?} reached the page");
+    }
+    // No value ended its attribute early and started one of its own: every tag's
+    // attributes are the page's (none an event handler), every quote closed.
+    for tag in html
+        .split('<')
+        .skip(1)
+        .filter_map(|t| t.split_once('>').map(|(t, _)| t))
+    {
+        let names = attribute_names(tag);
+        assert!(
+            names.iter().all(|n| !n.starts_with("on")),
+            "{names:?} in <{tag}>"
+        );
+    }
+    let escaped = "x&quot;&gt;&lt;img src=x onerror=alert(1)&gt;' onmouseover='alert(2)&lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;\u{FFFD}[31m";
+    // Title, heading, lane label and lane heading (twice), instance (four), the command
+    // (bar label and tooltip are no more than the summary and facts), id, failed step
+    // (summary and facts), error, diagnosis, step name, output, event message and
+    // severity, sources, the untimed execution's link: all there, as text.
+    assert!(
+        html.matches(escaped).count() >= 20,
+        "{}",
+        html.matches(escaped).count()
+    );
+    assert!(html.contains(&format!("<title>{escaped}</title>")));
+    assert!(html.contains(&format!("<pre class=\"error diagnosis\">{escaped}</pre>")));
+    assert!(html.contains(&format!("<pre class=\"output\">{escaped}</pre>")));
+    assert!(html.contains(&format!("<td>{escaped}</td><td>{escaped}</td>")));
+}
+
+/// The attribute names of a tag's text (between `<` and `>`), values skipped; panics on
+/// a quote left open.
+fn attribute_names(tag: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = tag.split_once(char::is_whitespace).map_or("", |(_, r)| r);
+    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+        rest = &rest[start..];
+        let end = rest.find(['=', ' ', '\n']).unwrap_or(rest.len());
+        names.push(&rest[..end]);
+        rest = &rest[end..];
+        if let Some(value) = rest.strip_prefix("=\"") {
+            let close = value
+                .find('"')
+                .unwrap_or_else(|| panic!("open quote in <{tag}>"));
+            rest = &value[close + 1..];
+        }
+    }
+    names
+}
+
 /// The tag (from `<` to `>`) around the first occurrence of `needle`.
 fn tag_around<'h>(html: &'h str, needle: &str) -> &'h str {
     let at = html
@@ -340,7 +421,7 @@ fn text_is_escaped() {
         2,
         "only the report's own two scripts"
     );
-    assert_eq!(esc("a\u{0}b\u{1b}c\td"), "a\u{FFFD}b\u{FFFD}c\td");
+    assert_eq!(clean("a\u{0}b\u{1b}c\td"), "a\u{FFFD}b\u{FFFD}c\td");
 }
 
 #[test]
