@@ -76,6 +76,7 @@ fn ensure_fleet() -> io::Result<PathBuf> {
             seed: SEED,
             size,
             instances: Some(INSTANCES),
+            span_us: None,
         };
         let summary = fleet::generate(&root, &spec)?;
         fs::write(&done, format!("{}\n", summary.bytes))?;

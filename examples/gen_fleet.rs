@@ -1,12 +1,14 @@
 //! Writes a deterministic synthetic fleet of Elastic Beanstalk logs, for benchmarks.
 //!
 //! ```sh
-//! cargo run --release --example gen_fleet -- --out target/bench-fleet-1GiB --size 1GiB [--seed 42] [--instances N]
+//! cargo run --release --example gen_fleet -- --out target/bench-fleet-1GiB --size 1GiB [--seed 42] [--instances N] [--span 14d]
 //! ```
 //!
 //! The tree is `OUT/<env-id>/<instance-id>/var/log/...`, legacy and AL2/AL2023 instances
 //! mixed (see `benches/support/fleet/`). The same seed, size and instance count always
-//! give the same bytes. A summary goes to stderr; `--quiet` leaves only the last line, the
+//! give the same bytes. `--span` stretches each instance's logs over that long (quiet
+//! time between bursts, as on real instances): `14d` gives a fleet of the real shape,
+//! files spanning weeks and many dates; `20y` one whose dates spread over decades. A summary goes to stderr; `--quiet` leaves only the last line, the
 //! total of uncompressed bytes.
 
 #[path = "../benches/support/fleet/mod.rs"]
@@ -16,8 +18,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: gen_fleet --out DIR --size SIZE [--seed N] [--instances N] [--quiet]
-  SIZE: bytes, or with a unit: 20MB, 64MiB, 1GiB (uncompressed bytes; .gz files count decompressed)";
+const USAGE: &str = "usage: gen_fleet --out DIR --size SIZE [--seed N] [--instances N] [--span DURATION] [--quiet]
+  SIZE: bytes, or with a unit: 20MB, 64MiB, 1GiB (uncompressed bytes; .gz files count decompressed)
+  DURATION: how long each instance's logs last, e.g. 36h, 14d, 3w, 20y (default: as long as the traffic makes them)";
 
 struct Args {
     out: PathBuf,
@@ -30,6 +33,7 @@ fn parse_args() -> Result<Args, String> {
     let mut size = None;
     let mut seed = 42;
     let mut instances = None;
+    let mut span_us = None;
     let mut quiet = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -61,6 +65,14 @@ fn parse_args() -> Result<Args, String> {
                 }
                 instances = Some(n);
             }
+            "--span" => {
+                let v = value("--span")?;
+                let span =
+                    humantime::parse_duration(&v).map_err(|e| format!("bad span {v}: {e}"))?;
+                span_us = Some(
+                    i64::try_from(span.as_micros()).map_err(|_| format!("span too long: {v}"))?,
+                );
+            }
             "--quiet" | "-q" => quiet = true,
             "--help" | "-h" => return Err(String::new()),
             other => return Err(format!("unknown argument: {other}")),
@@ -72,6 +84,7 @@ fn parse_args() -> Result<Args, String> {
             seed,
             size: size.ok_or("--size is required")?,
             instances,
+            span_us,
         },
         quiet,
     })

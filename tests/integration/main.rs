@@ -6,6 +6,7 @@ mod adversarial;
 mod cli;
 mod commands;
 mod diagnose;
+mod fleet_shape;
 mod follow;
 mod hardening;
 mod human;

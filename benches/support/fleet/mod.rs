@@ -65,6 +65,13 @@ pub struct FleetSpec {
     pub size: u64,
     /// Number of instances; `None` picks one per 16 MiB (at least 4).
     pub instances: Option<usize>,
+    /// How long each instance's logs last, in microseconds: time between the agents'
+    /// bursts of activity is stretched (quiet hours, as on a real instance) so that an
+    /// instance's last line is about this long after its first. `None`: no quiet time,
+    /// so an instance's share of the size lasts as long as its traffic makes it (hours
+    /// to a day at the default instance count). Weeks give the real shape of a fleet
+    /// whose files span many dates; years give one whose dates spread wide.
+    pub span_us: Option<i64>,
 }
 
 /// Bytes and files of one kind of log.
@@ -162,7 +169,9 @@ pub fn generate(out: &Path, spec: &FleetSpec) -> io::Result<Summary> {
         .map(|k| {
             let env = k % n_envs;
             let budget = (spec.size as f64 * weights[k] / total_w) as u64;
-            Inst::new(&mut rng, out, &envs[env], env, k, budget, &mut inst_ids)
+            let mut inst = Inst::new(&mut rng, out, &envs[env], env, k, budget, &mut inst_ids);
+            inst.span_us = spec.span_us;
+            inst
         })
         .collect();
     fs::create_dir_all(out)?;
@@ -508,6 +517,8 @@ struct Inst {
     budget: u64,
     seed: u64,
     start: i64,
+    /// [`FleetSpec::span_us`].
+    span_us: Option<i64>,
     dir: PathBuf,
 }
 
@@ -542,10 +553,19 @@ impl Inst {
             budget,
             seed: rng.next_u64(),
             start: env.start + rng.below((6 * HOUR) as u64) as i64,
+            span_us: None,
             dir: out.join(&env.id).join(&id).join("var/log"),
             ip,
             id,
         }
+    }
+
+    /// Where the clock should stand once `written` of the instance's bytes are out, when
+    /// a span is asked for: as far into the span as the bytes are into the budget.
+    fn paced_clock(&self, written: u64) -> Option<i64> {
+        let span = self.span_us?;
+        let share = written as f64 / self.budget.max(1) as f64;
+        Some(self.start + (span as f64 * share.min(1.0)) as i64)
     }
 
     fn host(&self) -> String {

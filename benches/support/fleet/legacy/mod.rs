@@ -133,12 +133,26 @@ impl<'a> Legacy<'a> {
             self.cfn.boundary(&mut self.stats)?;
             self.cp.boundary(&mut self.stats)?;
             self.act.boundary(&mut self.stats)?;
+            self.pace();
         }
         let mut stats = std::mem::take(&mut self.stats);
         self.cfn.finish(&mut stats)?;
         self.cp.finish(&mut stats)?;
         self.act.finish(&mut stats)?;
         Ok(stats)
+    }
+
+    /// With a span asked for, a quiet time until the clock is as far into the span as
+    /// the bytes are into the budget; cfn-hup's periodic lines resume after it, once.
+    pub(crate) fn pace(&mut self) {
+        if let Some(at) = self.inst.paced_clock(self.total()) {
+            if at > self.t {
+                self.t = at;
+                self.next_cmd_alive = self.next_cmd_alive.max(at + MIN);
+                self.next_cfn_alive = self.next_cfn_alive.max(at + 3 * MIN);
+                self.next_refresh = self.next_refresh.max(at + 10 * MIN);
+            }
+        }
     }
 
     // --- cfn-hup ---------------------------------------------------------------------

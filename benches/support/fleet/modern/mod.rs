@@ -274,12 +274,14 @@ impl<'a> Modern<'a> {
                 let minutes = self.rng.range(5, 50);
                 for _ in 0..minutes {
                     self.traffic_minute()?;
+                    self.pace();
                     if self.total() >= self.inst.budget {
                         break;
                     }
                 }
             }
             self.boundaries()?;
+            self.pace();
         }
         let mut stats = std::mem::take(&mut self.stats);
         for f in [
@@ -298,6 +300,17 @@ impl<'a> Modern<'a> {
             f.finish(&mut stats)?;
         }
         Ok(stats)
+    }
+
+    /// With a span asked for, a quiet time until the clock is as far into the span as
+    /// the bytes are into the budget (the periodic jobs resume after it).
+    pub(crate) fn pace(&mut self) {
+        if let Some(at) = self.inst.paced_clock(self.total()) {
+            if at > self.t {
+                self.t = at;
+                self.next_job = self.next_job.max(at);
+            }
+        }
     }
 
     pub(crate) fn boundaries(&mut self) -> io::Result<()> {
